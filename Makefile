@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   simulate a scenario, ingest it, and show what lockstep finds
+#   make test   lint and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO ?= demo-output
+
+.PHONY: install demo test lint docs bench clean
+
+$(BIN)/lockstep: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch is pinned to the CPU build (a bare `torch` pulls a multi-GB CUDA build).
+	$(BIN)/pip install --quiet -e '.[dev,topic]'
+	touch $(BIN)/lockstep
+
+install: $(BIN)/lockstep
+
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/lockstep simulate --scenario demo --seed 7 --out $(DEMO)/posts.csv
+	$(BIN)/lockstep ingest $(DEMO)/posts.csv --workspace $(DEMO)/workspace
+	$(BIN)/lockstep info --workspace $(DEMO)/workspace
+	@echo "Workspace: $(DEMO)/workspace"
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+test: lint
+	$(BIN)/python -m lockstep.schema | diff -u docs/schema.md - || (echo "docs/schema.md is stale: run make docs" && false)
+	$(BIN)/pytest -n 2 --dist loadfile -q
+
+docs: install
+	$(BIN)/python -m lockstep.schema > docs/schema.md
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache
