@@ -15,7 +15,6 @@ _LAZY = {
     "Workspace": "lockstep.workspace",
     "ingest": "lockstep.workspace",
     "detect": "lockstep.detect",
-    "simulate": "lockstep.simulate",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -130,9 +130,10 @@ class Workspace:
     def _init_schema(self) -> None:
         has_meta = self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'metadata'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if has_meta:
-            row = self.con.execute("SELECT value FROM metadata WHERE key = 'format_version'").fetchone()
+            rows = self.con.execute("SELECT value FROM metadata WHERE key = 'format_version'").fetchall()
+            row = rows[0] if rows else None
             if row and int(row[0]) != FORMAT_VERSION:
                 raise WorkspaceError(
                     f"{self.path}: workspace format version {row[0]}, this lockstep reads version "
@@ -184,12 +185,12 @@ class Workspace:
         q = self.con.execute
         n_posts, n_accounts_posting, first, last = q(
             "SELECT count(*), count(DISTINCT (platform, account_id)), min(created_at), max(created_at) FROM posts"
-        ).fetchone()
+        ).fetchall()[0]
         return {
             "workspace": str(self.path),
             "posts": n_posts,
             "accounts_posting": n_accounts_posting,
-            "accounts_profiled": q("SELECT count(*) FROM accounts").fetchone()[0],
+            "accounts_profiled": q("SELECT count(*) FROM accounts").fetchall()[0][0],
             "first_post": first.isoformat() if first else None,
             "last_post": last.isoformat() if last else None,
             "by_platform_kind": [
@@ -215,7 +216,7 @@ class Workspace:
                     "GROUP BY ALL ORDER BY 3 DESC, 1, 2"
                 ).fetchall()
             ],
-            "duplicates": q("SELECT count(*) FROM duplicates").fetchone()[0],
+            "duplicates": q("SELECT count(*) FROM duplicates").fetchall()[0][0],
         }
 
     # -- writing -----------------------------------------------------------------------------

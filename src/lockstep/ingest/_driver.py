@@ -99,7 +99,7 @@ def ingest_file(
         raise UnreadableFileError(f"{source.path}: cannot read: {e}") from None
     # The digest covers the reading options too: the same file read another way is another source.
     source_id = hashlib.sha256(f"{digest}|{reader_cls.name}|{platform}|{sorted((mapping or {}).items())}".encode()).hexdigest()
-    if ws.con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchone():
+    if ws.con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall():
         result.skipped = True
         result.seconds = time.perf_counter() - t0
         return result
@@ -219,7 +219,7 @@ class _Batch:
                 "CASE WHEN _exists THEN _same END FROM _b WHERE _exists OR _rn > 1"
             )
             cols = ", ".join(_POST_NAMES)
-            inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchone()[0]
+            inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
             con.execute("DROP TABLE _b")
             result.n_accepted += inserted
             result.n_duplicates += n_batch - inserted
@@ -235,11 +235,11 @@ class _Batch:
             con.unregister("_acc")
             n_primary, n_primary_new = con.execute(
                 "SELECT count(*) FILTER (WHERE _primary), count(*) FILTER (WHERE _primary AND _rn = 1 AND NOT _exists) FROM _a"
-            ).fetchone()
+            ).fetchall()[0]
             cols = ", ".join([*_ACCOUNT_NAMES, "obs_hash"])
             result.n_account_observations += con.execute(
                 f"INSERT INTO account_observations SELECT {cols} FROM _a WHERE _rn = 1 AND NOT _exists"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             con.execute("DROP TABLE _a")
             result.n_accepted += n_primary_new
             result.n_duplicates += n_primary - n_primary_new

@@ -309,7 +309,9 @@ def normalize_text(text: str | None) -> str | None:
     s = _SPACE.sub(" ", s.casefold()).strip()
     # A trailing ellipsis marks a truncated copy (retweets, previews): drop it so that a
     # truncation is a prefix of the full text.
-    s = s.rstrip("…").rstrip()
+    # (NFKC has already turned "…" into "...".)
+    while s.endswith("..."):
+        s = s[:-3].rstrip()
     return s or None
 
 
@@ -399,5 +401,5 @@ def parse_list_field(value: object) -> list[str]:
 
 def content_id(*parts: object) -> str:
     """A stable id for a record that has none: ``h:`` + 20 hex digits of SHA-256 of its parts."""
-    h = hashlib.sha256("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    h = hashlib.sha256("\x1f".join("\x00" if p is None else str(p) for p in parts).encode("utf-8", "surrogatepass"))
     return "h:" + h.hexdigest()[:20]
