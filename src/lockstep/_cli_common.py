@@ -28,7 +28,7 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except LockstepError as e:
             # markup=False: messages quote file content, which may contain [brackets].
-            err_console.print(f"Error: {e}", style="red", markup=False)
+            err_console.print(f"Error: {e}", style="red", markup=False, soft_wrap=True)
             raise typer.Exit(e.exit_code) from None
 
     return wrapper  # type: ignore[return-value]

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 __all__ = [
-    "ACCOUNT_FIELDS",
     "ACCOUNTS",
+    "ACCOUNT_FIELDS",
     "KINDS",
-    "POST_FIELDS",
+    "LIST_FIELDS",
     "POSTS",
+    "POST_FIELDS",
     "REJECTED",
     "SOURCES",
     "Field",
-    "LIST_FIELDS",
     "schema_markdown",
 ]
 

@@ -107,10 +107,10 @@ def test_a_reader_failing_mid_file_leaves_the_workspace_as_it_was(workspace, tmp
 
 def test_unknown_empty_and_missing_files_stop_with_one_clear_message(workspace, tmp_path):
     (tmp_path / "notes.bin").write_bytes(b"\x00\x01\x02 nothing anyone reads")
-    with pytest.raises(UnknownFormatError, match="notes.bin: format not recognised"):
+    with pytest.raises(UnknownFormatError, match=r"notes\.bin: format not recognised"):
         workspace.ingest(tmp_path / "notes.bin")
     (tmp_path / "empty.txt").write_bytes(b"")
-    with pytest.raises(UnknownFormatError, match="empty.txt: the file is empty"):
+    with pytest.raises(UnknownFormatError, match=r"empty\.txt: the file is empty"):
         workspace.ingest(tmp_path / "empty.txt")
     with pytest.raises(UnreadableFileError, match="no such file"):
         workspace.ingest(tmp_path / "missing.jsonl")

@@ -66,7 +66,7 @@ def ingest(
         else:
             results = ws.ingest(paths, format=format, mapping=mapping, platform=platform)
     if as_json:
-        console.print_json(json.dumps([r.as_dict() for r in results]))
+        typer.echo(json.dumps([r.as_dict() for r in results], indent=2))
         return
     table = Table(title=f"Ingested into {workspace}")
     for col in ("file", "format", "read", "accepted", "duplicates", "rejected", "seconds"):
@@ -106,7 +106,7 @@ def info(
         ).to_pylist() if rejected else []
     if as_json:
         data["rejected_rows"] = rows
-        console.print_json(json.dumps(data, default=str))
+        typer.echo(json.dumps(data, default=str, indent=2))
         return
     console.print(f"[bold]{data['workspace']}[/bold]: {data['posts']:,} posts by {data['accounts_posting']:,} "
                   f"accounts ({data['accounts_profiled']:,} with profiles), "
@@ -131,7 +131,8 @@ def info(
             t.add_row(r["field"] or "(record)", r["reason"], f"{r['rows']:,}")
         console.print(t)
     for r in rows:
-        console.print(f"{r['source_file']}:{r['source_line']}: {r['field'] or '(record)'}: {r['reason']}", markup=False)
+        console.print(f"{r['source_file']}:{r['source_line']}: {r['field'] or '(record)'}: {r['reason']}",
+                      markup=False, soft_wrap=True)
 
 
 def formats() -> None:

@@ -6,6 +6,7 @@ Each function takes what a source gives and returns the canonical form, or raise
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -188,10 +189,9 @@ def normalize_url(url: str) -> str:
     if scheme not in ("http", "https", "ftp") or not parts.hostname:
         raise ValueError(f"not an absolute web URL: {url[:120]!r}")
     host = parts.hostname.lower().rstrip(".")
-    try:
+    # An undecodable Unicode host stays as it is: still comparable.
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        pass  # keep the Unicode host: still comparable
     netloc = host
     if port is not None and str(port) != _DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{port}"
