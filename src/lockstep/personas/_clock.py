@@ -163,7 +163,7 @@ def fit_clock(
     # estimate of +13 with replicates at −11 reads as +13 … +13, not −11 … +13).
     centred = off + ((boot - off + 12) % 24) - 12
     lo, hi = np.percentile(centred, [5, 95])
-    return off, conf, int(round(lo)), int(round(hi)), gap
+    return off, conf, int(np.round(lo)), int(np.round(hi)), gap
 
 
 def to_local(hist: np.ndarray, offset: int) -> np.ndarray:

@@ -8,40 +8,12 @@ from __future__ import annotations
 
 # Common English words, roughly in frequency order: the simulator draws them with Zipf weights,
 # so the order matters (earlier = more frequent).
-WORDS = tuple("""
-the to and a of is in it you that i for this on my with be have just not are so but was at all
-what like we can about they your if do get me one out up now people more no will its time how
-today good really know who think new from there day when been see going much great would them
-should love right want here why need back still over make after year never only first also some
-even our than best thing things every world last take life work those week could news long look
-really always many because better around again well where big doing made said real lot most feel
-happy team night home game sure next little guys read show watch maybe free video thank thanks
-morning weekend live believe getting own tonight hope part yes wow top hard open someone together
-city school family friends music story book photo coffee weather rain sun summer winter spring
-season local market price prices food dinner lunch breakfast game match goal win lost final
-league players fans coach movie series episode album song tour concert ticket tickets travel trip
-flight airport train road traffic office meeting project deadline email phone app update data code
-design build launch release report study health doctor hospital care kids parents class student
-teacher exam test science space moon earth climate energy power water garden dog cat walk run
-gym training race bike park beach lake river mountain snow storm heat cold wind early late soon
-tomorrow yesterday monday friday sunday finally actually literally honestly probably definitely
-amazing awesome beautiful funny crazy weird interesting important interesting simple easy busy
-tired excited proud sorry glad ready nice cool perfect terrible awful strange quiet loud fresh
-community support share help idea question answer problem reason chance choice change plan start
-end middle moment minute hour month history future past fact facts point view side case line
-""".split())
+WORDS = tuple(["the", "to", "and", "a", "of", "is", "in", "it", "you", "that", "i", "for", "this", "on", "my", "with", "be", "have", "just", "not", "are", "so", "but", "was", "at", "all", "what", "like", "we", "can", "about", "they", "your", "if", "do", "get", "me", "one", "out", "up", "now", "people", "more", "no", "will", "its", "time", "how", "today", "good", "really", "know", "who", "think", "new", "from", "there", "day", "when", "been", "see", "going", "much", "great", "would", "them", "should", "love", "right", "want", "here", "why", "need", "back", "still", "over", "make", "after", "year", "never", "only", "first", "also", "some", "even", "our", "than", "best", "thing", "things", "every", "world", "last", "take", "life", "work", "those", "week", "could", "news", "long", "look", "really", "always", "many", "because", "better", "around", "again", "well", "where", "big", "doing", "made", "said", "real", "lot", "most", "feel", "happy", "team", "night", "home", "game", "sure", "next", "little", "guys", "read", "show", "watch", "maybe", "free", "video", "thank", "thanks", "morning", "weekend", "live", "believe", "getting", "own", "tonight", "hope", "part", "yes", "wow", "top", "hard", "open", "someone", "together", "city", "school", "family", "friends", "music", "story", "book", "photo", "coffee", "weather", "rain", "sun", "summer", "winter", "spring", "season", "local", "market", "price", "prices", "food", "dinner", "lunch", "breakfast", "game", "match", "goal", "win", "lost", "final", "league", "players", "fans", "coach", "movie", "series", "episode", "album", "song", "tour", "concert", "ticket", "tickets", "travel", "trip", "flight", "airport", "train", "road", "traffic", "office", "meeting", "project", "deadline", "email", "phone", "app", "update", "data", "code", "design", "build", "launch", "release", "report", "study", "health", "doctor", "hospital", "care", "kids", "parents", "class", "student", "teacher", "exam", "test", "science", "space", "moon", "earth", "climate", "energy", "power", "water", "garden", "dog", "cat", "walk", "run", "gym", "training", "race", "bike", "park", "beach", "lake", "river", "mountain", "snow", "storm", "heat", "cold", "wind", "early", "late", "soon", "tomorrow", "yesterday", "monday", "friday", "sunday", "finally", "actually", "literally", "honestly", "probably", "definitely", "amazing", "awesome", "beautiful", "funny", "crazy", "weird", "interesting", "important", "interesting", "simple", "easy", "busy", "tired", "excited", "proud", "sorry", "glad", "ready", "nice", "cool", "perfect", "terrible", "awful", "strange", "quiet", "loud", "fresh", "community", "support", "share", "help", "idea", "question", "answer", "problem", "reason", "chance", "choice", "change", "plan", "start", "end", "middle", "moment", "minute", "hour", "month", "history", "future", "past", "fact", "facts", "point", "view", "side", "case", "line"])
 
 # The vocabulary of coordinated messaging: grievance, urgency and calls to act. Campaign slogans
 # are drawn mostly from here, mixed with WORDS, so they are distinguishable in aggregate but not
 # by a keyword filter.
-CAMPAIGN_WORDS = tuple("""
-truth wake corrupt elites lies media exposed shocking scandal betrayal freedom rights patriots
-citizens vote election fraud rigged cover up must share before deleted they dont want you know
-real enemy traitors globalists puppet regime propaganda censorship silence stand together fight
-defend nation borders sovereignty invasion crisis collapse failed leaders resign now outrage
-disgrace shameful hypocrisy agenda plan secret documents leaked proof evidence watch spread
-everyone retweet boycott protest demand justice accountability
-""".split())
+CAMPAIGN_WORDS = tuple(["truth", "wake", "corrupt", "elites", "lies", "media", "exposed", "shocking", "scandal", "betrayal", "freedom", "rights", "patriots", "citizens", "vote", "election", "fraud", "rigged", "cover", "up", "must", "share", "before", "deleted", "they", "dont", "want", "you", "know", "real", "enemy", "traitors", "globalists", "puppet", "regime", "propaganda", "censorship", "silence", "stand", "together", "fight", "defend", "nation", "borders", "sovereignty", "invasion", "crisis", "collapse", "failed", "leaders", "resign", "now", "outrage", "disgrace", "shameful", "hypocrisy", "agenda", "plan", "secret", "documents", "leaked", "proof", "evidence", "watch", "spread", "everyone", "retweet", "boycott", "protest", "demand", "justice", "accountability"])
 
 REPLY_OPENERS = ("lol", "this", "yes", "no way", "exactly", "agreed", "same", "wait what",
                  "so true", "haha", "honestly", "not sure about that", "100%", "ok but",
@@ -57,47 +29,11 @@ SUFFIXES = ("", "", "", "", "!", "!!", "?", "...", " :)", " lol", " \U0001F602",
 CAMPAIGN_SUFFIXES = ("", "!", "!!", "!!!", " \U0001F6A8", " \U0001F621", " \U0001F4E2", " \u203c\ufe0f",
                      " RT!", " share!")
 
-FIRST_NAMES = tuple("""
-james mary john patricia robert jennifer michael linda william elizabeth david barbara richard
-susan joseph jessica thomas sarah charles karen chris nancy daniel lisa matthew betty anthony
-margaret mark sandra donald ashley steven kim paul emily andrew donna josh michelle kenneth
-carol kevin amanda brian melissa george deborah tim stephanie ed rebecca ron sharon jason laura
-jeff cynthia ryan kathy jacob amy gary shirley nick angela eric helen jonathan anna stephen
-brenda larry pamela justin nicole scott emma brandon samantha ben katherine sam christine greg
-debra alex rachel frank carolyn ray janet jack maria dennis olivia jerry heather tyler diane
-aaron julie jose joyce adam victoria nathan kelly henry christina doug lauren zach joan peter
-evelyn kyle judith noah megan ethan andrea jeremy cheryl walter hannah christian jacqueline
-keith martha roger gloria terry teresa austin ann sean sara carl madison arthur frances lawrence
-kathryn dylan janice jesse jean jordan abigail bryan alice billy judy joe sophia bruce grace
-gabriel denise logan amber albert doris willie marilyn alan danielle juan beverly wayne isabella
-elijah theresa randy diana roy natalie vincent brittany ralph charlotte eugene marie russell
-kayla bobby alexis mason lori philip liam ana luca yuki hiro mei wei raj priya arjun fatima
-omar ali lena sven ingrid pierre camille hugo lucas mateo sofia diego carmen pablo ivan olga
-""".split())
+FIRST_NAMES = tuple(["james", "mary", "john", "patricia", "robert", "jennifer", "michael", "linda", "william", "elizabeth", "david", "barbara", "richard", "susan", "joseph", "jessica", "thomas", "sarah", "charles", "karen", "chris", "nancy", "daniel", "lisa", "matthew", "betty", "anthony", "margaret", "mark", "sandra", "donald", "ashley", "steven", "kim", "paul", "emily", "andrew", "donna", "josh", "michelle", "kenneth", "carol", "kevin", "amanda", "brian", "melissa", "george", "deborah", "tim", "stephanie", "ed", "rebecca", "ron", "sharon", "jason", "laura", "jeff", "cynthia", "ryan", "kathy", "jacob", "amy", "gary", "shirley", "nick", "angela", "eric", "helen", "jonathan", "anna", "stephen", "brenda", "larry", "pamela", "justin", "nicole", "scott", "emma", "brandon", "samantha", "ben", "katherine", "sam", "christine", "greg", "debra", "alex", "rachel", "frank", "carolyn", "ray", "janet", "jack", "maria", "dennis", "olivia", "jerry", "heather", "tyler", "diane", "aaron", "julie", "jose", "joyce", "adam", "victoria", "nathan", "kelly", "henry", "christina", "doug", "lauren", "zach", "joan", "peter", "evelyn", "kyle", "judith", "noah", "megan", "ethan", "andrea", "jeremy", "cheryl", "walter", "hannah", "christian", "jacqueline", "keith", "martha", "roger", "gloria", "terry", "teresa", "austin", "ann", "sean", "sara", "carl", "madison", "arthur", "frances", "lawrence", "kathryn", "dylan", "janice", "jesse", "jean", "jordan", "abigail", "bryan", "alice", "billy", "judy", "joe", "sophia", "bruce", "grace", "gabriel", "denise", "logan", "amber", "albert", "doris", "willie", "marilyn", "alan", "danielle", "juan", "beverly", "wayne", "isabella", "elijah", "theresa", "randy", "diana", "roy", "natalie", "vincent", "brittany", "ralph", "charlotte", "eugene", "marie", "russell", "kayla", "bobby", "alexis", "mason", "lori", "philip", "liam", "ana", "luca", "yuki", "hiro", "mei", "wei", "raj", "priya", "arjun", "fatima", "omar", "ali", "lena", "sven", "ingrid", "pierre", "camille", "hugo", "lucas", "mateo", "sofia", "diego", "carmen", "pablo", "ivan", "olga"])
 
-LAST_NAMES = tuple("""
-smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez lopez
-gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson white harris
-sanchez clark ramirez lewis robinson walker young allen king wright scott torres nguyen hill
-flores green adams nelson baker hall rivera campbell mitchell carter roberts gomez phillips
-evans turner diaz parker cruz edwards collins reyes stewart morris morales murphy cook rogers
-gutierrez ortiz morgan cooper peterson bailey reed kelly howard ramos kim cox ward richardson
-watson brooks chavez wood james bennett gray mendoza ruiz hughes price alvarez castillo sanders
-patel myers long ross foster jimenez powell jenkins perry russell sullivan bell coleman butler
-henderson barnes fisher vasquez simmons romero jordan patterson alexander hamilton graham
-reynolds griffin wallace moreno west cole hayes bryant herrera gibson ellis tran medina aguilar
-stevens murray ford castro marshall owens harrison fernandez mcdonald woods washington kennedy
-wells vargas henry chen freeman webb tucker guzman burns crawford olson simpson porter hunter
-gordon mendez silva shaw snyder mason dixon munoz hunt hicks holmes palmer wagner black robertson
-boyd rose stone salazar fox warren mills meyer rice schmidt garza daniels ferguson nichols
-stephens soto weaver ryan gardner payne grant dunn kelley spencer hawkins arnold pierce hansen
-""".split())
+LAST_NAMES = tuple(["smith", "johnson", "williams", "brown", "jones", "garcia", "miller", "davis", "rodriguez", "martinez", "hernandez", "lopez", "gonzalez", "wilson", "anderson", "thomas", "taylor", "moore", "jackson", "martin", "lee", "perez", "thompson", "white", "harris", "sanchez", "clark", "ramirez", "lewis", "robinson", "walker", "young", "allen", "king", "wright", "scott", "torres", "nguyen", "hill", "flores", "green", "adams", "nelson", "baker", "hall", "rivera", "campbell", "mitchell", "carter", "roberts", "gomez", "phillips", "evans", "turner", "diaz", "parker", "cruz", "edwards", "collins", "reyes", "stewart", "morris", "morales", "murphy", "cook", "rogers", "gutierrez", "ortiz", "morgan", "cooper", "peterson", "bailey", "reed", "kelly", "howard", "ramos", "kim", "cox", "ward", "richardson", "watson", "brooks", "chavez", "wood", "james", "bennett", "gray", "mendoza", "ruiz", "hughes", "price", "alvarez", "castillo", "sanders", "patel", "myers", "long", "ross", "foster", "jimenez", "powell", "jenkins", "perry", "russell", "sullivan", "bell", "coleman", "butler", "henderson", "barnes", "fisher", "vasquez", "simmons", "romero", "jordan", "patterson", "alexander", "hamilton", "graham", "reynolds", "griffin", "wallace", "moreno", "west", "cole", "hayes", "bryant", "herrera", "gibson", "ellis", "tran", "medina", "aguilar", "stevens", "murray", "ford", "castro", "marshall", "owens", "harrison", "fernandez", "mcdonald", "woods", "washington", "kennedy", "wells", "vargas", "henry", "chen", "freeman", "webb", "tucker", "guzman", "burns", "crawford", "olson", "simpson", "porter", "hunter", "gordon", "mendez", "silva", "shaw", "snyder", "mason", "dixon", "munoz", "hunt", "hicks", "holmes", "palmer", "wagner", "black", "robertson", "boyd", "rose", "stone", "salazar", "fox", "warren", "mills", "meyer", "rice", "schmidt", "garza", "daniels", "ferguson", "nichols", "stephens", "soto", "weaver", "ryan", "gardner", "payne", "grant", "dunn", "kelley", "spencer", "hawkins", "arnold", "pierce", "hansen"])
 
-HANDLE_WORDS = tuple("""
-real the its just official daily only not mr ms dr big little lazy happy sunny salty spicy
-coffee tea pizza taco cat dog fox wolf bear bird owl moon star sky sea ocean river forest
-pixel byte code geek nerd gamer runner rider writer reader dreamer maker chef artist music
-jazz rock punk indie retro vintage urban wild free lost cosmic""".split())
+HANDLE_WORDS = tuple(["real", "the", "its", "just", "official", "daily", "only", "not", "mr", "ms", "dr", "big", "little", "lazy", "happy", "sunny", "salty", "spicy", "coffee", "tea", "pizza", "taco", "cat", "dog", "fox", "wolf", "bear", "bird", "owl", "moon", "star", "sky", "sea", "ocean", "river", "forest", "pixel", "byte", "code", "geek", "nerd", "gamer", "runner", "rider", "writer", "reader", "dreamer", "maker", "chef", "artist", "music", "jazz", "rock", "punk", "indie", "retro", "vintage", "urban", "wild", "free", "lost", "cosmic"])
 
 BIO_FRAGMENTS = (
     "coffee addict", "dog mom", "cat dad", "proud parent", "runner", "amateur photographer",
@@ -162,21 +98,8 @@ FRINGE_DOMAINS = ("truthwire-daily.com", "patriotnewsnow.net", "realfacts24.org"
 SECTIONS = ("world", "politics", "business", "tech", "science", "sport", "culture", "opinion",
             "health", "us", "europe", "news")
 
-TOPIC_TAGS = tuple("""
-MondayMotivation ThrowbackThursday FridayFeeling WeekendVibes NowPlaying photography travel
-music football NBA NFL PremierLeague F1 tennis gaming PS5 Xbox NintendoSwitch anime movies
-Netflix books reading writing amwriting art design tech AI Python javascript startup science
-space NASA climate ClimateChange environment health fitness running yoga food foodie coffee
-vegan cooking recipe dogs cats pets nature hiking garden fashion beauty news politics economy
-crypto bitcoin stocks investing marketing SEO jobs hiring education teachers students
-history weather rain summer winter love life family friends motivation inspiration quotes
-happy fun funny memes photooftheday sunset beach mountains cityscape concert festival
-""".split())
-CAMPAIGN_TAGS = tuple("""
-WakeUp StopTheLies TruthMatters DefendOurNation MediaLies NoMoreLies StandTogether
-ExposeThem FreedomNow TheyLied ResignNow EnoughIsEnough PeopleFirst OurCountryFirst
-SayNoToCensorship JusticeNow SaveOurFuture FollowTheMoney HiddenAgenda RiseUp
-""".split())
+TOPIC_TAGS = tuple(["MondayMotivation", "ThrowbackThursday", "FridayFeeling", "WeekendVibes", "NowPlaying", "photography", "travel", "music", "football", "NBA", "NFL", "PremierLeague", "F1", "tennis", "gaming", "PS5", "Xbox", "NintendoSwitch", "anime", "movies", "Netflix", "books", "reading", "writing", "amwriting", "art", "design", "tech", "AI", "Python", "javascript", "startup", "science", "space", "NASA", "climate", "ClimateChange", "environment", "health", "fitness", "running", "yoga", "food", "foodie", "coffee", "vegan", "cooking", "recipe", "dogs", "cats", "pets", "nature", "hiking", "garden", "fashion", "beauty", "news", "politics", "economy", "crypto", "bitcoin", "stocks", "investing", "marketing", "SEO", "jobs", "hiring", "education", "teachers", "students", "history", "weather", "rain", "summer", "winter", "love", "life", "family", "friends", "motivation", "inspiration", "quotes", "happy", "fun", "funny", "memes", "photooftheday", "sunset", "beach", "mountains", "cityscape", "concert", "festival"])
+CAMPAIGN_TAGS = tuple(["WakeUp", "StopTheLies", "TruthMatters", "DefendOurNation", "MediaLies", "NoMoreLies", "StandTogether", "ExposeThem", "FreedomNow", "TheyLied", "ResignNow", "EnoughIsEnough", "PeopleFirst", "OurCountryFirst", "SayNoToCensorship", "JusticeNow", "SaveOurFuture", "FollowTheMoney", "HiddenAgenda", "RiseUp"])
 EVENT_TAGS = ("Breaking", "BreakingNews", "Earthquake", "Election2024", "Storm", "Verdict",
               "Summit", "Blackout", "Eclipse", "WorldCup")
 

@@ -19,8 +19,11 @@ from lockstep.ingest._base import FieldError, Record, Rejection, open_text
 __all__ = [
     "CsvTable",
     "JsonItem",
+    "buffered",
     "build_safely",
+    "csv_raw",
     "dumps",
+    "first_byte",
     "iter_csv",
     "iter_json",
     "sniff_delimiter",
@@ -69,11 +72,11 @@ class JsonItem:
         return Rejection(self.line, self.error or "invalid JSON", None, self.raw)
 
 
-def _buffered(stream: IO[bytes]) -> io.BufferedReader:
+def buffered(stream: IO[bytes]) -> io.BufferedReader:
     return stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[return-value,arg-type]
 
 
-def _first_byte(buf: io.BufferedReader) -> bytes:
+def first_byte(buf: io.BufferedReader) -> bytes:
     """Skip a UTF-8 BOM and leading whitespace; return the first significant byte (b"" at EOF)."""
     while True:
         head = buf.peek(64)
@@ -100,8 +103,8 @@ def iter_json(stream: IO[bytes], unwrap: Callable[[Any], list[Any] | None] | Non
     """
     import ijson
 
-    buf = _buffered(stream)
-    first = _first_byte(buf)
+    buf = buffered(stream)
+    first = first_byte(buf)
     if not first:
         return
     if first == b"[":

@@ -33,7 +33,15 @@ from html.parser import HTMLParser
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from lockstep.ingest._base import Reader, Record, Rejection, Sample, build_account, build_post, register_reader
+from lockstep.ingest._base import (
+    Reader,
+    Record,
+    Rejection,
+    Sample,
+    build_account,
+    build_post,
+    register_reader,
+)
 from lockstep.ingest.formats._common import build_safely, dumps, iter_json
 
 __all__ = ["MastodonReader", "html_to_text"]

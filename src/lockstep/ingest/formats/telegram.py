@@ -34,7 +34,15 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from lockstep.ingest._base import Reader, Record, Rejection, Sample, build_account, build_post, register_reader
+from lockstep.ingest._base import (
+    Reader,
+    Record,
+    Rejection,
+    Sample,
+    build_account,
+    build_post,
+    register_reader,
+)
 from lockstep.ingest._normalize import content_id
 from lockstep.ingest.formats._common import build_safely, dumps
 

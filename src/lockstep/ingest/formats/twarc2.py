@@ -79,7 +79,8 @@ class Twarc2Reader(Reader):
             text = sample.text
             # The first line did not fit in the sample (a 100-tweet page is ~400 KB).
             if _PAGE_START.match(text) and '"author_id"' in text and '"id_str"' not in text:
-                return 0.9 if '"__twarc"' in text or '"includes"' in text else 0.8
+                distinctive = ('"__twarc"', '"includes"', '"conversation_id"', '"edit_history_tweet_ids"')
+                return 0.9 if any(k in text for k in distinctive) else 0.8
         return 0.0
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
