@@ -32,7 +32,7 @@ def post(**fields):
 
 
 def test_a_post_view_reads_facets_by_byte_offset_and_its_quote_embed():
-    view, repost = read(DATA / "feed.json")
+    view, _ = read(DATA / "feed.json")
     assert view.post == post(
         post_id=ALICE_POST,
         account_id=ALICE,

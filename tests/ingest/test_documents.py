@@ -38,7 +38,7 @@ def test_documents_are_articles_by_the_byline_as_written():
         created_at=UNDATED, text="Nothing to see here.", text_norm="nothing to see here.",
         venue="Example Weekly", title="An undated piece",
     )
-    assert UNDATED == datetime(1990, 1, 1, tzinfo=UTC)
+    assert datetime(1990, 1, 1, tzinfo=UTC) == UNDATED
     assert (no_byline.line, no_byline.field, no_byline.reason) == (4, "account_id", "author is missing")
     # a date that is there but unreadable is damage, not absence
     assert (bad_date.line, bad_date.field, bad_date.reason) == (5, "created_at", "unrecognised timestamp 'next Tuesday'")

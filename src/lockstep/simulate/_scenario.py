@@ -396,8 +396,10 @@ class Scenario:
 
         path = Path(path)
         fmt = output_format(path, format)
-        if not path.parent.exists():
-            raise SimulationError(f"directory {str(path.parent)!r} does not exist")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise SimulationError(f"cannot create directory {str(path.parent)!r}: {e.strerror or e}") from None
         if fmt == "parquet":
             # Fixed writer options: the same scenario always gives the same bytes.
             with pq.ParquetWriter(path, POSTS_SCHEMA, compression="zstd") as w:

@@ -56,7 +56,7 @@ def _timestamp(value: str) -> datetime:
     """``YYYY-MM-DD HH:MM:SS`` fast; FiveThirtyEight's ``M/D/YYYY H:MM``; else parse_timestamp."""
     try:
         dt = datetime.fromisoformat(value).replace(tzinfo=UTC)
-        if _EARLIEST_YEAR <= dt.year and dt < _LATEST:
+        if dt.year >= _EARLIEST_YEAR and dt < _LATEST:
             return dt
     except ValueError:
         pass

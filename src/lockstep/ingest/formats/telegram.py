@@ -83,10 +83,18 @@ class TelegramReader(Reader):
         import ijson
 
         platform = self.row_platform
-        chat: dict[str, Any] = {}
+        buf = _skip_bom(stream)
+        chat = _single_chat_header(buf.peek(1 << 20))  # type: ignore[attr-defined]
         n = 0
-        events = ijson.parse(_skip_bom(stream), use_float=True)
         try:
+            if chat is not None:
+                # One chat (the usual export): ijson builds each message in C, ~10x faster.
+                for message in ijson.items(buf, "messages.item", use_float=True):
+                    n += 1
+                    yield _message(message, n, chat, platform)
+                return
+            chat = {}
+            events = ijson.parse(buf, use_float=True)
             for prefix, event, value in events:
                 m = _CHAT_FIELD.match(prefix)
                 if m and event in ("string", "number"):
@@ -100,6 +108,30 @@ class TelegramReader(Reader):
                     chat = {}
         except ijson.JSONError as e:
             yield Rejection(n + 1, f"invalid JSON after message {n} (export truncated or damaged): {e}")
+
+
+def _single_chat_header(head: bytes) -> dict[str, Any] | None:
+    """The chat's name/id/type when the file is a single-chat export whose header precedes
+    ``messages`` (Telegram writes it so); None for a full export or an unusual key order."""
+    import io
+
+    import ijson
+
+    chat: dict[str, Any] = {}
+    try:
+        for prefix, event, value in ijson.parse(io.BytesIO(head), use_float=True):
+            if prefix == "" and event == "map_key":
+                if value == "messages":
+                    return chat if "id" in chat else None
+                if value in ("chats", "left_chats"):
+                    return None
+            elif prefix in ("name", "id", "type") and event in ("string", "number"):
+                chat[prefix] = value
+            elif (event == "start_map" and prefix != "") or event == "start_array":
+                return None  # some other nested structure before messages: take the general path
+    except ijson.JSONError:
+        return None
+    return None
 
 
 def _skip_bom(stream: IO[bytes]) -> IO[bytes]:

@@ -233,7 +233,7 @@ class TwitterIOUsersReader(Reader):
                 )
                 continue
 
-            def get(col: str, row: list[str] = row) -> str | None:
+            def get(col: str, row: list[str] = row, idx: dict[str, int] = idx) -> str | None:
                 i = idx.get(col)
                 return _present(row[i]) if i is not None else None
 
