@@ -25,7 +25,7 @@ import pandas as pd
 
 import lockstep
 from lockstep.personas import PersonaSignals, format_offset
-from lockstep.personas._clock import best_offset, circular_hours, fit_clock, working_pattern
+from lockstep.personas._clock import best_offset, fit_clock, working_pattern
 
 DATA = Path(__file__).resolve().parents[1] / "../shared/data/ira_tweets"
 
@@ -109,7 +109,6 @@ def main() -> None:
         print("\nLocal-time hourly profile of 'all' at the inferred offset (share of activity per local hour):")
         prof = sched.loc[sched["group"] == "all", "local_profile"].iloc[0]
         print(" ".join(f"{h:02d}:{100 * v:4.1f}%" for h, v in enumerate(prof)))
-        print("\nMoscow-time reading of the same 'all' histogram (UTC+3):")
         acc = s.accounts_.to_pandas()
         a = acc.dropna(subset=["utc_offset"])
         print(f"\nPer-account clocks ({len(a)} accounts with ≥ 50 tweets): offset distribution")
@@ -124,7 +123,6 @@ def main() -> None:
         wp = working_pattern(hist, 3)
         print(f"\nAll tweets (posts-weighted) best offset {format_offset(int(best_offset(hist)))}; read at UTC+3: "
               f"{wp['pattern']}, office share {wp['office_share']:.2f}, weekend/weekday {wp['weekend_ratio']:.2f}")
-        _ = circular_hours
 
 
 if __name__ == "__main__":

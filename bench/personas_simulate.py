@@ -16,7 +16,6 @@ import time
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 import lockstep
 from lockstep.personas import PersonaSignals
@@ -68,7 +67,6 @@ def main() -> None:
             rows.append({"seed": seed, "campaign": r.group, "n_accounts": r.n_accounts, "n_posts": r.n_posts,
                          "true": true, "inferred": r.utc_offset, "error_h": min(d, 24 - d),
                          "confidence": r.confidence, "pattern": r.pattern})
-        _ = pc
     df = pd.DataFrame(rows)
     pd.set_option("display.width", 200)
     print(df.to_string(index=False))

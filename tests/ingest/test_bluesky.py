@@ -39,7 +39,7 @@ def test_a_post_view_reads_facets_by_byte_offset_and_its_quote_embed():
         created_at=datetime(2025, 1, 10, 10, 0, 1, 500000, tzinfo=UTC),  # indexedAt, not the client's createdAt
         kind="quote",
         text=TEXT,
-        text_norm="ça, déjà vu? lisez example.com/art... #wahl2025 .test",
+        text_norm="ça, déjà vu? lisez example.com/art... #wahl2025",
         lang="fr",
         quote_of=f"at://{CAROL}/app.bsky.feed.post/3kquoted",
         urls=["https://example.com/article"],  # the facet's full link, not the shortened text
@@ -60,7 +60,7 @@ def test_a_feed_item_with_a_repost_reason_is_a_repost_by_the_reposter():
         created_at=datetime(2025, 1, 10, 10, 5, tzinfo=UTC),  # reason.indexedAt
         kind="repost",
         text=TEXT,
-        text_norm="ça, déjà vu? lisez example.com/art... #wahl2025 .test",
+        text_norm="ça, déjà vu? lisez example.com/art... #wahl2025",
         repost_of=ALICE_POST,
         repost_of_account=ALICE,
     )

@@ -73,3 +73,13 @@ def test_ingest_detects_both_crowdtangle_files(workspace):
     results = workspace.ingest([DATA / "search.csv", DATA / "history.csv"])
     assert [(r.format, r.platform, r.n_read, r.n_accepted, r.n_duplicates, r.n_rejected) for r in results] == [
         ("crowdtangle", "facebook", 3, 2, 0, 1), ("crowdtangle", "facebook", 2, 0, 0, 2)]
+
+
+def test_an_instagram_export_is_read_as_instagram_keyed_by_user_name():
+    [row] = read(DATA / "instagram.csv")
+    p = row.post
+    assert (p["platform"], p["post_id"], p["account_id"], p["created_at"], p["text"], p["hashtags"], p["media"]) == (
+        "instagram", "https://www.instagram.com/p/CQ1abcdEFgh/", "examplebrand",
+        datetime(2021, 7, 5, 14, 0, tzinfo=UTC), "Summer is here #sun", ["sun"],
+        ["https://www.instagram.com/p/CQ1abcdEFgh/"])
+    assert (row.accounts[0]["display_name"], row.accounts[0]["followers"]) == ("Example Brand", 12345)

@@ -112,3 +112,28 @@ def test_parquet_and_jsonl_give_the_same_rows_as_csv(tmp_path, workspace):
     results = workspace.ingest([tmp_path / "posts.parquet", tmp_path / "posts.jsonl"])
     assert [(r.format, r.n_read, r.n_accepted, r.n_duplicates) for r in results] == [
         ("parquet", 1, 1, 0), ("jsonl", 1, 0, 1)]  # the same post, read twice
+
+
+def test_the_simulators_csv_and_parquet_read_without_a_mapping_into_identical_rows(tmp_path, workspace):
+    from lockstep.simulate import simulate
+
+    scenario = simulate("demo", seed=3, n_posts=400)
+    scenario.write(tmp_path / "s.csv")
+    scenario.write(tmp_path / "s.parquet")
+    csv_result, parquet_result = workspace.ingest([tmp_path / "s.csv", tmp_path / "s.parquet"])
+    assert (csv_result.format, parquet_result.format) == ("csv", "parquet")
+    assert csv_result.n_read == csv_result.n_accepted > 0 and csv_result.n_rejected == 0
+    # every Parquet row is the same post as its CSV row: same key, author, time and text
+    assert parquet_result.n_duplicates == parquet_result.n_read == csv_result.n_read
+    assert workspace.query("SELECT bool_and(same_content) AS same FROM duplicates").to_pylist() == [{"same": True}]
+    assert parquet_result.n_account_observations == 0  # identical observations too
+
+
+def test_jsonl_records_missing_a_mapped_key_are_rejected_after_the_first(tmp_path):
+    path = tmp_path / "m.jsonl"
+    path.write_text('{"u": "a", "t": "2024-01-01T00:00:00Z"}\n{"t": "2024-01-01T00:00:01Z"}\n')
+    first, second = read("jsonl", path, platform="web", mapping={"u": "account_id", "t": "created_at"})
+    assert first.post["account_id"] == "a"
+    assert (second.line, second.field) == (2, "account_id")
+    with pytest.raises(MappingError, match="no column 'user'"):
+        read("jsonl", path, platform="web", mapping={"user": "account_id"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import operator
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -145,65 +146,58 @@ def ingest_file(
 
 
 class _Batch:
-    """Records accumulated column-wise until the next flush."""
+    """Records accumulated as row tuples until the next flush (cheaper than dicts or columns)."""
+
+    _post_row = operator.itemgetter(*_POST_NAMES)
+    _account_row = operator.itemgetter(*_ACCOUNT_NAMES)
 
     def __init__(self, path: str):
         self.path = path
         self._reset()
 
     def _reset(self) -> None:
-        self.posts: dict[str, list[Any]] = {n: [] for n in _POST_NAMES}
-        self.accounts: dict[str, list[Any]] = {n: [] for n in [*_ACCOUNT_NAMES, "obs_hash", "_primary"]}
-        self.rejected: dict[str, list[Any]] = {f.name: [] for f in REJECTED}
+        self.posts: list[tuple[Any, ...]] = []
+        self.accounts: list[tuple[Any, ...]] = []
+        self.primary: list[bool] = []
+        self.rejected: list[tuple[Any, ...]] = []
         self.n_records = 0
-        self.n_rejected = 0
 
     def add(self, item: Record | Rejection, fmt: str) -> None:
         self.n_records += 1
         if isinstance(item, Rejection):
-            self.n_rejected += 1
-            r = self.rejected
-            r["source_file"].append(self.path)
-            r["source_line"].append(item.line)
-            r["format"].append(fmt)
-            r["field"].append(item.field)
-            r["reason"].append(item.reason)
             raw = item.raw
             if raw is not None and len(raw) > MAX_RAW_CHARS:
                 raw = raw[:MAX_RAW_CHARS] + f"… [{len(raw) - MAX_RAW_CHARS:,} more characters]"
-            r["raw"].append(raw)
+            self.rejected.append((self.path, item.line, fmt, item.field, item.reason, raw))
             return
         post = item.post
         if post is not None:
             post["source_file"] = self.path
             post["source_line"] = item.line
-            for n in _POST_NAMES:
-                self.posts[n].append(post.get(n))
+            self.posts.append(self._post_row(post))
+        elif not item.accounts:
+            raise ValueError(f"{self.path}: line {item.line}: a Record with neither post nor account")
         for i, acc in enumerate(item.accounts):
             acc["source_file"] = self.path
             acc["source_line"] = item.line
             if acc.get("observed_at") is None and post is not None:
                 acc["observed_at"] = post["created_at"]
-            for n in _ACCOUNT_NAMES:
-                self.accounts[n].append(acc.get(n))
-            self.accounts["obs_hash"].append(_obs_hash(acc))
+            self.accounts.append(self._account_row(acc))
             # An account record (a users file) is counted by its first account.
-            self.accounts["_primary"].append(post is None and i == 0)
-        if post is None and not item.accounts:
-            raise ValueError(f"{self.path}: line {item.line}: a Record with neither post nor account")
+            self.primary.append(post is None and i == 0)
 
     def flush(self, con: Any, result: IngestResult) -> None:
         if self.n_records == 0:
             return
         result.n_read += self.n_records
-        result.n_rejected += self.n_rejected
-        if self.rejected["reason"]:
-            con.register("_rej", pa.table(self.rejected, schema=REJECTED))
+        result.n_rejected += len(self.rejected)
+        if self.rejected:
+            con.register("_rej", _rows_to_table(self.rejected, REJECTED))
             con.execute("INSERT INTO rejected SELECT * FROM _rej")
             con.unregister("_rej")
-        if self.posts["post_id"]:
-            n_batch = len(self.posts["post_id"])
-            con.register("_batch", pa.table(self.posts, schema=POSTS))
+        if self.posts:
+            n_batch = len(self.posts)
+            con.register("_batch", _rows_to_table(self.posts, POSTS))
             con.execute(
                 """CREATE OR REPLACE TEMP TABLE _b AS
                 SELECT b.*,
@@ -223,14 +217,18 @@ class _Batch:
             con.execute("DROP TABLE _b")
             result.n_accepted += inserted
             result.n_duplicates += n_batch - inserted
-        if self.accounts["obs_hash"]:
-            schema = ACCOUNTS.append(pa.field("obs_hash", pa.string())).append(pa.field("_primary", pa.bool_()))
-            con.register("_acc", pa.table(self.accounts, schema=schema))
+        if self.accounts:
+            table = _rows_to_table(self.accounts, ACCOUNTS).append_column("_primary", pa.array(self.primary, pa.bool_()))
+            con.register("_acc", table)
+            # An observation is identified by everything but where and when it was seen: the same
+            # profile seen a thousand times is stored once (JSON keeps null apart from "null").
+            fields = ", ".join(_OBS_HASH_FIELDS)
             con.execute(
-                """CREATE OR REPLACE TEMP TABLE _a AS
-                SELECT a.*, row_number() OVER (PARTITION BY a.obs_hash ORDER BY a.source_line, a._primary DESC) AS _rn,
-                       EXISTS (SELECT 1 FROM account_observations o WHERE o.obs_hash = a.obs_hash) AS _exists
-                FROM _acc a"""
+                f"""CREATE OR REPLACE TEMP TABLE _a AS
+                WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
+                SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC) AS _rn,
+                       h.obs_hash IN (SELECT obs_hash FROM account_observations) AS _exists
+                FROM h"""
             )
             con.unregister("_acc")
             n_primary, n_primary_new = con.execute(
@@ -246,10 +244,6 @@ class _Batch:
         self._reset()
 
 
-def _obs_hash(acc: dict[str, Any]) -> str:
-    h = hashlib.blake2b(digest_size=12)
-    for n in _OBS_HASH_FIELDS:
-        v = acc.get(n)
-        h.update(b"\x1e" if v is None else repr(v).encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()
+def _rows_to_table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    columns = list(zip(*rows))
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)

@@ -255,7 +255,11 @@ def normalize_tag(tag: str) -> str:
 
 
 _HASHTAG = re.compile(r"(?<![\w&/])[#＃](\w[\w\u200c\u200d]*)")
-_MENTION = re.compile(r"(?<![\w@/])[@＠]([A-Za-z0-9_]{1,50}(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)")
+# Handles: Twitter's word characters, Bluesky's domain handles (a.b-c.bsky.social) and Mastodon's
+# user@instance; a trailing dot or hyphen is punctuation, not part of the handle.
+_MENTION = re.compile(
+    r"(?<![\w@/])[@＠]([A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,250}[A-Za-z0-9_])?(?:@[A-Za-z0-9.-]+\.[A-Za-z]{2,})?)"
+)
 
 
 def extract_hashtags(text: str | None) -> list[str]:
@@ -273,6 +277,8 @@ def extract_mentions(text: str | None) -> list[str]:
 
 
 def _strip_urls(text: str) -> str:
+    if "http" not in text and "www." not in text and "HTTP" not in text and "WWW." not in text:
+        return text
     return _URL_IN_TEXT.sub(" ", text)
 
 
@@ -301,11 +307,17 @@ def normalize_text(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    s = unicodedata.normalize("NFKC", html.unescape(text))
-    s = _ZERO_WIDTH.sub("", s)
-    s = _RT_PREFIX.sub("", s)
-    s = _URL_IN_TEXT.sub(" ", s)
-    s = _MENTION.sub(" ", s)
+    # Each step is skipped when a cheap test shows it cannot change anything: this runs once per
+    # post, millions of times per ingest.
+    s = html.unescape(text) if "&" in text else text
+    if not s.isascii():
+        s = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", s))
+    if s[:4].lstrip()[:2] in ("RT", "rt", "Rt", "rT"):
+        s = _RT_PREFIX.sub("", s)
+    if "http" in s or "www." in s or "HTTP" in s or "WWW." in s:
+        s = _URL_IN_TEXT.sub(" ", s)
+    if "@" in s or "＠" in s:
+        s = _MENTION.sub(" ", s)
     s = _SPACE.sub(" ", s.casefold()).strip()
     # A trailing ellipsis marks a truncated copy (retweets, previews): drop it so that a
     # truncation is a prefix of the full text.

@@ -72,24 +72,26 @@ class _TableReader(Reader):
     platform = ""
 
     def _fields(self, columns: Iterable[str], path: str, strict: bool = True) -> dict[str, str]:
-        """Field → source column, after checking the mapping against the columns."""
+        """Field → source column; ``strict`` checks the mapping and the required fields first."""
         columns = list(columns)
-        self.check_mapping(columns, path)
+        if strict:
+            self.check_mapping(columns, path)
         fields = {c: c for c in columns if c in _READ_POST or c in _ACCOUNT_TARGETS}
         for src, dst in (self.mapping or {}).items():
             fields[dst] = src
-        if strict:
-            for required in ("account_id", "created_at"):
-                if required not in fields:
-                    raise MappingError(
-                        f"{path}: no column for the required field {required!r}; "
-                        f"map one with --map COLUMN={required} (columns: {', '.join(columns[:30])})"
-                    )
-        if strict and "platform" not in fields and not self.platform_override:
-            raise MappingError(
-                    f"{path}: no 'platform' column; name the platform with --platform "
-                    f"or map a column with --map COLUMN=platform"
+        if not strict:
+            return fields
+        for required in ("account_id", "created_at"):
+            if required not in fields:
+                raise MappingError(
+                    f"{path}: no column for the required field {required!r}; "
+                    f"map one with --map COLUMN={required} (columns: {', '.join(columns[:30])})"
                 )
+        if "platform" not in fields and not self.platform_override:
+            raise MappingError(
+                f"{path}: no 'platform' column; name the platform with --platform "
+                f"or map a column with --map COLUMN=platform"
+            )
         return fields
 
     def _record(self, values: dict[str, Any], fields: dict[str, str], line: int) -> Record:
