@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO ?= demo-output
 
-.PHONY: install demo test lint docs bench clean
+.PHONY: install system-deps demo test lint docs bench clean
 
 $(BIN)/lockstep: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(BIN)/lockstep: pyproject.toml
 	touch $(BIN)/lockstep
 
 install: $(BIN)/lockstep
+
+# Chromium for the report's browser tests (Debian packages; never a browser download).
+system-deps:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
 
 demo: install
 	rm -rf $(DEMO)
@@ -27,7 +33,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check src tests bench
 
-test: lint
+test: system-deps lint
 	$(BIN)/python -m lockstep.schema | diff -u docs/schema.md - || (echo "docs/schema.md is stale: run make docs" && false)
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
@@ -36,6 +42,7 @@ docs: install
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/report_scale.py
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -24,7 +24,7 @@ SIGNALS = {
 def run_detection(ws: Workspace, *, min_coactions: int = 2) -> str:
     """Fill the result tables of ``ws``; returns "engine" or "stand-in" (which one ran)."""
     try:
-        import lockstep.detect as detect  # noqa: F401
+        import lockstep.detect as detect
     except ModuleNotFoundError:
         detect = None
     if detect is not None and hasattr(detect, "run_detection"):

@@ -29,6 +29,7 @@ has a single ``platform`` column, as ``platform, account_a, account_b``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -335,10 +336,8 @@ def _summary(ws: Workspace, tables: set[str], clusters: pa.Table, accounts: pa.T
         if rows:
             for c, v in zip(cols, rows[0]):
                 if c in ("parameters", "params") and isinstance(v, str):
-                    try:
+                    with contextlib.suppress(ValueError):
                         v = json.loads(v)
-                    except ValueError:
-                        pass
                 run[c] = v.isoformat() if isinstance(v, dt.datetime | dt.date) else _num(v)
     contributions = []
     if signals:

@@ -12,8 +12,6 @@ forbids and escapes the rest.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
@@ -89,13 +87,19 @@ def write_csv(table: pa.Table, path: str | Path) -> None:
 
     Lists are joined with ``"; "``; the Parquet file beside it keeps them as lists.
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(table.column_names)
+    out = [",".join(_quote(c) for c in table.column_names)]
     cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
     for row in zip(*cols):
-        w.writerow([_cell(v) for v in row])
-    Path(path).write_bytes(buf.getvalue().encode("utf-8"))
+        out.append(",".join(_quote(_cell(v)) for v in row))
+    Path(path).write_bytes(("\n".join(out) + "\n").encode("utf-8"))
+
+
+def _quote(s: str) -> str:
+    # By hand: the csv module leaves a lone CR unquoted when the line terminator is LF, which
+    # splits the row for every reader.
+    if any(ch in s for ch in ',"\r\n'):
+        return '"' + s.replace('"', '""') + '"'
+    return s
 
 
 def write_parquet(table: pa.Table, path: str | Path) -> None:

@@ -166,7 +166,7 @@ def build_payload(data: ReportData, *, seed: int = 0) -> dict[str, Any]:
     score_cols = [c for c in data.clusters.column_names if c not in ("rank", "cluster", "n_accounts", "reason")]
     return {
         "signals": data.signals,
-        "palette": ["#%02x%02x%02x" % c for c in PALETTE],
+        "palette": ["#{:02x}{:02x}{:02x}".format(*c) for c in PALETTE],
         "platforms": platforms,
         "accounts": {
             "platform": [pidx[p] for p in acc["platform"]],

@@ -1,0 +1,80 @@
+"""Fit the alias-linking calibration shipped as src/lockstep/aliases/calibration.json.
+
+Data: Reuter_50_50 (../shared/data/reuter_c50), the *calibration* authors only — the 25 authors at
+even positions of the sorted author list — and only their C50train articles. The evaluation
+(`lockstep eval authorship --corpus c50`) uses the other 25 authors and their C50test articles, so
+no evaluation author or article is seen here.
+
+Each trial splits every calibration author into two aliases (k distinct articles each) and scores
+all pairs of the 50 aliases with the linker; the conditions mix the amounts of text a user meets:
+one article cut to 1,500 characters (the default --min-chars), one, two, three and five articles.
+A logistic regression with balanced classes on the scorer outputs is then a log likelihood ratio.
+
+    .venv/bin/python scripts/fit_alias_calibration.py [--data ../shared/data/reuter_c50] [--trials 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lockstep.aliases._calibration import fit_calibration, save_calibrations
+from lockstep.aliases._evaluation import alias_trials, c50_author_split, load_c50, pair_truth
+from lockstep.aliases._linker import AliasLinker
+from lockstep.aliases._scorers import SCORERS
+
+REPO = Path(__file__).resolve().parents[1]
+CONDITIONS = ((1, 1500), (1, None), (2, None), (3, None), (5, None))  # (articles per alias, truncate)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "reuter_c50"))
+    ap.add_argument("--trials", type=int, default=4, help="trials per condition")
+    ap.add_argument("--seed", type=int, default=12345)
+    ap.add_argument("--out", default=str(REPO / "src" / "lockstep" / "aliases" / "calibration.json"))
+    args = ap.parse_args()
+    root = Path(args.data)
+    cal_authors, _ = c50_author_split(root)
+    docs = load_c50(root, "C50train", cal_authors)
+    frames = []
+    for ci, (k, trunc) in enumerate(CONDITIONS):
+        t0 = time.perf_counter()
+        for names, texts, truth in alias_trials(docs, k, args.trials, args.seed + 100 * ci, truncate=trunc):
+            linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=args.seed).fit(names, texts)
+            pairs = linker.pairs_.copy()
+            pairs["same"] = pair_truth(pairs, dict(zip(names, truth)))
+            pairs["log10_min_chars"] = np.log10(np.maximum(np.minimum(pairs["n_chars_a"], pairs["n_chars_b"]), 1))
+            frames.append(pairs)
+        print(f"condition k={k} truncate={trunc}: {time.perf_counter() - t0:.0f} s", flush=True)
+    import pandas as pd
+
+    data = pd.concat(frames, ignore_index=True)
+    y = data["same"].to_numpy()
+    models = {}
+    for name, cols in (
+        ("cohort", [f"z_{s}" for s in SCORERS] + ["log10_min_chars"]),
+        ("raw", [f"score_{s}" for s in SCORERS] + ["log10_min_chars"]),
+    ):
+        m = fit_calibration(name, data[cols].to_numpy(), y, tuple(cols), monotone=tuple(cols[:-1]))
+        models[name] = m
+        print(name, dict(zip(cols, np.round(m.coef, 3))), "intercept", round(m.intercept, 3))
+    save_calibrations(args.out, models, {
+        "fitted_on": "Reuter_50_50 C50train, calibration authors = sorted author list at even positions "
+                     f"({', '.join(cal_authors)})",
+        "conditions": [{"articles_per_alias": k, "truncate_chars": t} for k, t in CONDITIONS],
+        "trials_per_condition": args.trials,
+        "n_pairs": int(len(y)),
+        "n_same_author_pairs": int(y.sum()),
+        "seed": args.seed,
+        "script": "scripts/fit_alias_calibration.py",
+        "meaning": "log LR of same vs different author = intercept + sum(coef * (x - mean) / scale)",
+    })
+    print(f"wrote {args.out}: {len(y)} pairs, {int(y.sum())} same-author")
+
+
+if __name__ == "__main__":
+    main()

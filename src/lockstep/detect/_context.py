@@ -1,0 +1,77 @@
+"""One detection run's shared state: the engine and the indexed posts every detector reads."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lockstep.engines import Engine, get_engine
+
+__all__ = ["Context"]
+
+# The columns detectors read; the rest of `posts` (raw text, source lines, ...) stays on disk.
+_POST_COLUMNS = (
+    "platform", "post_id", "kind", "repost_of", "reply_to", "quote_of", "text_norm",
+    "urls", "domains", "hashtags", "mentions", "media",
+)
+
+
+@dataclass
+class Context:
+    """The engine plus ``ls_accounts`` (acc → platform, account_id) and ``ls_posts`` (pid, acc, t, ...).
+
+    Accounts and posts get dense integer ids so that every join and sort downstream runs on
+    integers, not strings.
+    """
+
+    engine: Engine
+    workspace: Any
+    posts: str = "ls_posts"
+    accounts: str = "ls_accounts"
+    n_posts: int = 0
+    n_accounts: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, workspace: Any, engine: Any = "duckdb") -> Iterator[Context]:
+        """A context over a Workspace (or a path to one), building the indexes once."""
+        from lockstep.workspace import Workspace
+
+        own = not hasattr(workspace, "con")
+        ws = Workspace(workspace) if own and isinstance(workspace, str | os.PathLike) else workspace
+        try:
+            ctx = cls(engine=get_engine(engine, ws), workspace=ws)
+            ctx.build()
+            yield ctx
+        finally:
+            if own:
+                ws.close()
+
+    def build(self) -> None:
+        e = self.engine
+        e.create_table(
+            self.accounts,
+            "SELECT platform, account_id, "
+            "CAST(row_number() OVER (ORDER BY platform, account_id) - 1 AS BIGINT) AS acc "
+            "FROM (SELECT DISTINCT platform, account_id FROM posts) AS d",
+        )
+        cols = ", ".join(f"p.{c}" for c in _POST_COLUMNS)
+        e.create_table(
+            self.posts,
+            f"SELECT CAST(row_number() OVER (ORDER BY p.platform, p.post_id) - 1 AS BIGINT) AS pid, "
+            f"a.acc, {e.epoch_us('p.created_at')} AS t, {cols} "
+            f"FROM posts AS p JOIN {self.accounts} AS a "
+            "ON a.platform = p.platform AND a.account_id = p.account_id",
+        )
+        self.n_posts = e.count(self.posts)
+        self.n_accounts = e.count(self.accounts)
+
+    def has_values(self, column: str) -> bool:
+        """Whether any post has a value in ``column`` (a non-empty list for list columns)."""
+        list_cols = {"urls", "domains", "hashtags", "mentions", "media"}
+        cond = f"len({column}) > 0" if column in list_cols else f"{column} IS NOT NULL"
+        return bool(self.engine.scalar(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {self.posts} WHERE {cond} LIMIT 1) AS x"))
