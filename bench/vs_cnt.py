@@ -27,7 +27,7 @@ co-link together, at least 100x on near-identical text.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import itertools
 import os
 import shutil
 import sqlite3
@@ -42,7 +42,7 @@ import duckdb
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _synth import write_cnt_csv  # noqa: E402
+from _synth import write_cnt_csv
 
 CNT_VERSION = "1.5.2"
 SIGNALS = ("co_retweet", "co_tweet", "co_link", "co_similar_tweet")
@@ -96,6 +96,13 @@ def run_cnt(exe: Path, csv: Path, db: Path, window: int, signals: tuple[str, ...
     return steps
 
 
+def ddl(con: Any, sql: str) -> None:
+    """Run statements whose results nobody reads (DuckDB 2 wants every result consumed)."""
+    for stmt in sql.split(";"):
+        if stmt.strip():
+            con.execute(stmt).fetchall()
+
+
 def sqlite_arrow(db: Path, sql: str) -> pa.Table:
     con = sqlite3.connect(db)
     try:
@@ -109,15 +116,6 @@ def sqlite_arrow(db: Path, sql: str) -> pa.Table:
                      for n, c in zip(names, cols, strict=True)})
 
 
-def cnt_similarity_module(venv: Path) -> Any:
-    """CNT's own similarity.py (tokenizer and Jaccard), loaded from its venv (needs ``regex``)."""
-    path = next(venv.glob("lib/python*/site-packages/coordination_network_toolkit/similarity.py"))
-    spec = importlib.util.spec_from_file_location("cnt_similarity", path)
-    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod
-
-
 # --- CNT's counting rule, re-run in DuckDB ----------------------------------------------------
 
 def cnt_rule(con: duckdb.DuckDBPyConnection, events: str, window: int, out: str) -> None:
@@ -128,7 +126,7 @@ def cnt_rule(con: duckdb.DuckDBPyConnection, events: str, window: int, out: str)
     that have a u2 message on the same key within the window. Self-loops dropped. The join runs
     on (key, time bucket) so that one huge key (CNT's empty URL) is not a cartesian product.
     """
-    con.execute(f"""
+    ddl(con, f"""
         CREATE OR REPLACE TEMP TABLE _ev AS
             SELECT msg, usr, key, ts, floor(ts / {window})::BIGINT AS b FROM {events};
         CREATE OR REPLACE TABLE {out} AS
@@ -142,7 +140,7 @@ def cnt_rule(con: duckdb.DuckDBPyConnection, events: str, window: int, out: str)
 
 def undirected(con: duckdb.DuckDBPyConnection, directed: str, out: str) -> None:
     """One row per unordered pair: a < b, with both directed CNT weights (w_ab, w_ba)."""
-    con.execute(f"""
+    ddl(con, f"""
         CREATE OR REPLACE TABLE {out} AS
         SELECT least(u1, u2) AS a, greatest(u1, u2) AS b,
                max(weight) FILTER (WHERE u1 < u2) AS w_ab, max(weight) FILTER (WHERE u1 > u2) AS w_ba
@@ -152,9 +150,9 @@ def undirected(con: duckdb.DuckDBPyConnection, directed: str, out: str) -> None:
 
 def diff_counts(con: duckdb.DuckDBPyConnection, left: str, right: str) -> tuple[int, int, int]:
     """(both, only left, only right) over unordered pairs (a, b)."""
-    both = con.execute(f"SELECT count(*) FROM {left} SEMI JOIN {right} USING (a, b)").fetchone()[0]
-    only_l = con.execute(f"SELECT count(*) FROM {left} ANTI JOIN {right} USING (a, b)").fetchone()[0]
-    only_r = con.execute(f"SELECT count(*) FROM {right} ANTI JOIN {left} USING (a, b)").fetchone()[0]
+    both = con.execute(f"SELECT count(*) FROM {left} SEMI JOIN {right} USING (a, b)").fetchall()[0][0]
+    only_l = con.execute(f"SELECT count(*) FROM {left} ANTI JOIN {right} USING (a, b)").fetchall()[0][0]
+    only_r = con.execute(f"SELECT count(*) FROM {right} ANTI JOIN {left} USING (a, b)").fetchall()[0][0]
     return both, only_l, only_r
 
 
@@ -180,6 +178,327 @@ def ratio(a: float | None, b: float | None) -> str:
     if a is None or b is None or b <= 0:
         return "-"
     return f"{a / b:,.1f}x"
+
+
+# --- lockstep -------------------------------------------------------------------------------
+
+#: CNT network → (lockstep signal, parameters that make lockstep's rule CNT's).
+LOCKSTEP_SIGNALS: dict[str, tuple[str, dict[str, Any]]] = {
+    "co_retweet": ("co-repost", {}),
+    # CNT compares every non-repost text, however short; lockstep's default ignores < 10 chars.
+    "co_tweet": ("identical-text", {"min_chars": 0}),
+    # CNT ignores the URLs of reposts ("Ignore url shared in reposts", preprocess.py).
+    "co_link": ("co-link", {"include_reposts": False}),
+    # CNT's CLI default --min_document_size_similarity 1: any text with at least one token.
+    "co_similar_tweet": ("near-text", {"min_tokens": 1}),
+}
+
+
+@dataclass
+class LockstepRun:
+    ingest_seconds: float
+    n_posts: int
+    seconds: dict[str, float]
+    edges: dict[str, pa.Table]
+    notes: list[str]
+
+
+def run_lockstep(csv: Path, ws_path: Path, window: int, similarity: float, signals: tuple[str, ...]) -> LockstepRun:
+    """Ingest the CSV into a fresh workspace, then raw pair counts per signal, each timed."""
+    from lockstep.detect import pair_counts
+    from lockstep.workspace import Workspace
+
+    shutil.rmtree(ws_path, ignore_errors=True)
+    seconds: dict[str, float] = {}
+    edges: dict[str, pa.Table] = {}
+    notes: list[str] = []
+    with Workspace(ws_path, threads=2) as ws:
+        print("  lockstep ingest ...", end=" ", flush=True)
+        t = time.perf_counter()
+        [res] = ws.ingest(csv, format="cnt")
+        ingest_s = time.perf_counter() - t
+        print(f"{ingest_s:.1f} s ({res.n_accepted:,} posts, {res.n_rejected} rejected, {res.n_duplicates} duplicates)",
+              flush=True)
+        for s in signals:
+            signal, params = LOCKSTEP_SIGNALS[s]
+            if signal == "near-text":
+                params = {**params, "threshold": similarity}
+            print(f"  lockstep pair_counts({signal!r}, {window}, {params}) ...", end=" ", flush=True)
+            t = time.perf_counter()
+            try:
+                edges[s] = pair_counts(ws, signal, float(window), seed=0, **params)
+            except Exception as e:  # a failing detector is reported, and the other signals still run
+                if "lambda" not in str(e) or signal != "near-text":
+                    print(f"failed: {type(e).__name__}: {str(e)[:200]}", flush=True)
+                    notes.append(f"{signal} failed: {type(e).__name__}: {str(e)[:300]}")
+                    continue
+                # near-text's `x -> ...` lambda is refused by DuckDB >= 1.5 unless this is set.
+                notes.append(f"{signal}: needed SET lambda_syntax = 'ENABLE_SINGLE_ARROW' ({str(e)[:90]})")
+                ddl(ws.con, "SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
+                t = time.perf_counter()
+                edges[s] = pair_counts(ws, signal, float(window), seed=0, **params)
+            seconds[s] = time.perf_counter() - t
+            print(f"{seconds[s]:.1f} s, {edges[s].num_rows:,} edges", flush=True)
+    return LockstepRun(ingest_s, res.n_accepted, seconds, edges, notes)
+
+
+# --- comparison ---------------------------------------------------------------------------
+
+def lockstep_undirected(con: duckdb.DuckDBPyConnection, edges: pa.Table, out: str) -> None:
+    """lockstep edges as (a, b, w_ab, w_ba): ``n_posts_a`` is CNT's weight from a's side."""
+    con.register("_ls", edges)
+    ddl(con, f"""
+        CREATE OR REPLACE TABLE {out} AS
+        SELECT least(account_a, account_b) AS a, greatest(account_a, account_b) AS b,
+               CASE WHEN account_a < account_b THEN n_posts_a ELSE n_posts_b END AS w_ab,
+               CASE WHEN account_a < account_b THEN n_posts_b ELSE n_posts_a END AS w_ba
+        FROM _ls
+    """)
+    con.unregister("_ls")
+
+
+@dataclass
+class Rung:
+    """One step of an explanation: the same counting rule with one ingredient changed."""
+
+    label: str
+    table: str
+
+
+def ladder(con: duckdb.DuckDBPyConnection, rungs: list[Rung]) -> list[str]:
+    """What each step changes: edges removed, added, and edges whose (w_ab, w_ba) changed."""
+    out = []
+    for prev, cur in itertools.pairwise(rungs):
+        both, removed, added = diff_counts(con, prev.table, cur.table)
+        changed = con.execute(
+            f"SELECT count(*) FROM {prev.table} p JOIN {cur.table} c USING (a, b) "
+            "WHERE p.w_ab IS DISTINCT FROM c.w_ab OR p.w_ba IS DISTINCT FROM c.w_ba"
+        ).fetchall()[0][0]
+        out.append(f"{cur.label}: -{removed:,} edges, +{added:,} edges, {changed:,} weights changed (of {both:,})")
+    return out
+
+
+def compare(con: duckdb.DuckDBPyConnection, db: Path, work: Path, ls: LockstepRun, cnt_steps: dict[str, Step],
+            args: argparse.Namespace, signals: tuple[str, ...]) -> list[Comparison]:
+    w = args.window
+    results = []
+    # lockstep's own keys, from its workspace: what lockstep's rule sees, counted CNT's way.
+    from lockstep.workspace import Workspace
+
+    with Workspace(work / "lockstep-ws", read_only=True) as ws:
+        posts = ws.query("SELECT post_id AS msg, account_id AS usr, kind, repost_of, text_norm, urls, "
+                         "epoch(created_at) AS ts FROM posts")
+    con.register("ls_posts_src", posts)
+    ddl(con, "CREATE OR REPLACE TABLE lsp AS SELECT * FROM ls_posts_src")
+    con.unregister("ls_posts_src")
+    have_db = db.exists()
+    if have_db:
+        edge = sqlite_arrow(db, "SELECT message_id AS msg, user_id AS usr, repost_id, transformed_message, "
+                                "timestamp AS ts FROM edge")
+        if "co_similar_tweet" in signals and cnt_steps.get("co_similar_tweet", Step()).status == "ok":
+            sim = sqlite_arrow(db, "SELECT message_id AS msg, user_id AS usr, repost_id, token_set, timestamp AS ts "
+                                   "FROM edge WHERE repost_id IS NULL")
+            con.register("cnt_sim_src", sim)
+            ddl(con, "CREATE OR REPLACE TABLE cnt_sim AS SELECT * FROM cnt_sim_src")
+        con.register("cnt_edge_src", edge)
+        ddl(con, "CREATE OR REPLACE TABLE cnt_edge AS SELECT * FROM cnt_edge_src")
+        mu = sqlite_arrow(db, "SELECT message_id AS msg, user_id AS usr, url AS key, timestamp AS ts FROM message_url")
+        con.register("cnt_mu_src", mu)
+        ddl(con, "CREATE OR REPLACE TABLE cnt_mu AS SELECT * FROM cnt_mu_src")
+
+    for s in signals:
+        step = cnt_steps.get(s, Step(status="skipped"))
+        c = Comparison(s, step, ls.seconds.get(s))
+        results.append(c)
+        if s not in ls.edges:
+            c.notes.append("lockstep has no matching detector yet: not compared")
+            continue
+        lockstep_undirected(con, ls.edges[s], f"ls_{s}")
+        if step.status != "ok" or not have_db:
+            c.notes.append(f"CNT {step.status}: edge sets not compared")
+            continue
+        table = {"co_retweet": "co_retweet_network", "co_tweet": "co_tweet_network", "co_link": "co_link_network",
+                 "co_similar_tweet": "co_similar_tweet_network"}[s]
+        con.register("_cnt", sqlite_arrow(db, f"SELECT user_1 AS u1, user_2 AS u2, weight FROM {table} "
+                                              "WHERE user_1 <> user_2"))
+        ddl(con, f"CREATE OR REPLACE TABLE cntd_{s} AS SELECT * FROM _cnt")
+        con.unregister("_cnt")
+        undirected(con, f"cntd_{s}", f"cnt_{s}")
+        c.both, c.only_cnt, c.only_lockstep = diff_counts(con, f"cnt_{s}", f"ls_{s}")
+        c.weights_equal = con.execute(
+            f"SELECT count(*) FROM cnt_{s} c JOIN ls_{s} l USING (a, b) WHERE c.w_ab = l.w_ab AND c.w_ba = l.w_ba"
+        ).fetchall()[0][0]
+        c.notes += EXPLAIN[s](con, s, w, args)
+    return results
+
+
+def _rung(con: duckdb.DuckDBPyConnection, name: str, events_sql: str, w: int, label: str) -> Rung:
+    ddl(con, f"CREATE OR REPLACE TEMP VIEW ev_{name} AS {events_sql}")
+    cnt_rule(con, f"ev_{name}", w, f"d_{name}")
+    undirected(con, f"d_{name}", f"u_{name}")
+    return Rung(label, f"u_{name}")
+
+
+def _check_rule(con: duckdb.DuckDBPyConnection, s: str, rung: Rung) -> str:
+    both, only_cnt, only_rerun = diff_counts(con, f"cnt_{s}", rung.table)
+    same_w = con.execute(f"SELECT count(*) FROM cnt_{s} c JOIN {rung.table} x USING (a, b) "
+                         "WHERE c.w_ab = x.w_ab AND c.w_ba = x.w_ba").fetchall()[0][0]
+    ok = only_cnt == 0 and only_rerun == 0 and same_w == both
+    return (f"check: CNT's rule re-run in DuckDB on CNT's own tables reproduces CNT's {s} network "
+            f"{'exactly' if ok else f'NOT exactly ({only_cnt} only CNT, {only_rerun} only re-run, {both - same_w} weights differ)'}")
+
+
+def explain_co_retweet(con: duckdb.DuckDBPyConnection, s: str, w: int, args: argparse.Namespace) -> list[str]:
+    cnt = _rung(con, "rt_cnt", "SELECT msg, usr, repost_id AS key, ts FROM cnt_edge WHERE repost_id IS NOT NULL", w,
+                "CNT's rule on CNT's tables")
+    ls = _rung(con, "rt_ls", "SELECT msg, usr, repost_of AS key, ts FROM lsp WHERE repost_of IS NOT NULL", w,
+               "same rule on lockstep's posts (repost_of)")
+    return [_check_rule(con, s, cnt), *ladder(con, [cnt, ls, Rung("lockstep's engine (n_posts_a, n_posts_b)", f"ls_{s}")])]
+
+
+def explain_co_tweet(con: duckdb.DuckDBPyConnection, s: str, w: int, args: argparse.Namespace) -> list[str]:
+    base = "FROM cnt_edge WHERE repost_id IS NULL"
+    cnt = _rung(con, "tw_cnt", f"SELECT msg, usr, transformed_message AS key, ts {base}", w, "CNT's rule")
+    nonempty = _rung(con, "tw_ne", f"SELECT msg, usr, transformed_message AS key, ts {base} AND transformed_message <> ''",
+                     w, "without texts empty after CNT's normalisation (a bare @mention)")
+    ls = _rung(con, "tw_ls", "SELECT msg, usr, text_norm AS key, ts FROM lsp WHERE kind <> 'repost' AND text_norm IS NOT NULL",
+               w, "with lockstep's text_norm (also drops URLs, RT prefix; NFKC, casefold)")
+    return [_check_rule(con, s, cnt),
+            *ladder(con, [cnt, nonempty, ls, Rung("lockstep's engine (n_posts_a, n_posts_b)", f"ls_{s}")])]
+
+
+def explain_co_link(con: duckdb.DuckDBPyConnection, s: str, w: int, args: argparse.Namespace) -> list[str]:
+    rungs = []
+    if args.rows <= 200_000:  # the '' URL makes this re-run heavy; checked at small sizes
+        rungs.append(_rung(con, "ln_cnt", "SELECT msg, usr, key, ts FROM cnt_mu", w, "CNT's rule"))
+        check = [_check_rule(con, s, rungs[0])]
+    else:
+        rungs.append(Rung("CNT", f"cnt_{s}"))
+        check = ["(rule check skipped above 200,000 rows; it passes at 100,000)"]
+    rungs.append(_rung(con, "ln_ne", "SELECT msg, usr, key, ts FROM cnt_mu WHERE key <> ''", w,
+                       "without the URL '' (CNT's reading of an empty urls cell)"))
+    rungs.append(_rung(con, "ln_ls",
+                       "SELECT msg, usr, unnest(urls) AS key, ts FROM lsp WHERE kind <> 'repost' AND len(urls) > 0", w,
+                       "with lockstep's normalised URLs (tracking parameters such as utm_source dropped)"))
+    rungs.append(Rung("lockstep's engine (n_posts_a, n_posts_b)", f"ls_{s}"))
+    return [*check, *ladder(con, rungs)]
+
+
+def explain_co_similar(con: duckdb.DuckDBPyConnection, s: str, w: int, args: argparse.Namespace) -> list[str]:
+    """Re-run both similarity rules exactly, but only on the account pairs whose edges differ.
+
+    CNT: Jaccard of CNT's token sets (``tokenize``: lower-cased message, @mentions removed, split
+    at word boundaries, so URL pieces and punctuation are tokens) >= threshold, every non-repost.
+    lockstep: Jaccard of the word sets of ``text_norm`` (URLs and mentions removed, NFKC, casefold)
+    >= threshold, found by MinHash-LSH and then verified exactly. Re-running each rule exactly on
+    the differing pairs separates tokenisation differences from LSH misses.
+    """
+    thr = args.similarity
+    ddl(con, f"""
+        CREATE OR REPLACE TABLE simd AS
+        SELECT a, b, c.w_ab AS c_ab, c.w_ba AS c_ba, l.w_ab AS l_ab, l.w_ba AS l_ba
+        FROM cnt_{s} c FULL JOIN ls_{s} l USING (a, b)
+        WHERE c.w_ab IS DISTINCT FROM l.w_ab OR c.w_ba IS DISTINCT FROM l.w_ba""")
+    n_diff = con.execute("SELECT count(*) FROM simd").fetchall()[0][0]
+    if n_diff == 0:
+        return ["no differences: same edges, same weights"]
+    ddl(con, r"""
+        CREATE OR REPLACE TABLE simmsg AS
+        SELECT e.msg, e.usr, e.ts, t.text_norm,
+               list_distinct(list_filter(regexp_split_to_array(coalesce(e.token_set, ''), '\s+'), lambda x: x <> '')) AS ct,
+               list_distinct(list_filter(regexp_split_to_array(coalesce(t.text_norm, ''), '[^\p{L}\p{N}_]+'),
+                                         lambda x: x <> '')) AS lt,
+               t.text_norm IS NOT NULL AS has_norm
+        FROM cnt_sim e JOIN lsp t ON t.msg = e.msg
+        WHERE e.repost_id IS NULL AND e.usr IN (SELECT a FROM simd UNION SELECT b FROM simd)""")
+    ddl(con, f"""
+        CREATE OR REPLACE TABLE simpairs AS
+        SELECT m1.usr AS u1, m2.usr AS u2, m1.msg AS msg1, m2.msg AS msg2, m1.text_norm AS t1, m2.text_norm AS t2,
+               CASE WHEN len(m1.ct) = 0 OR len(m2.ct) = 0 THEN 0
+                    ELSE len(list_intersect(m1.ct, m2.ct)) / len(list_distinct(list_concat(m1.ct, m2.ct))) END AS j_cnt,
+               CASE WHEN NOT (m1.has_norm AND m2.has_norm) OR len(m1.lt) = 0 OR len(m2.lt) = 0 THEN 0
+                    ELSE len(list_intersect(m1.lt, m2.lt)) / len(list_distinct(list_concat(m1.lt, m2.lt))) END AS j_ls
+        FROM simmsg m1 JOIN simmsg m2 ON abs(m1.ts - m2.ts) <= {w} AND m1.usr <> m2.usr
+        WHERE (least(m1.usr, m2.usr), greatest(m1.usr, m2.usr)) IN (SELECT (a, b) FROM simd)""")
+    out = [f"{n_diff:,} account pairs differ (edge or weights); both rules re-run exactly on them:"]
+
+    def reproduces(col: str, ab: str, ba: str) -> int:
+        return con.execute(f"""
+            WITH d AS (SELECT u1, u2, count(DISTINCT msg1) AS wt FROM simpairs WHERE {col} >= {thr} - 1e-9 GROUP BY ALL)
+            SELECT count(*) FROM simd
+            WHERE coalesce((SELECT wt FROM d WHERE u1 = a AND u2 = b), 0) = coalesce({ab}, 0)
+              AND coalesce((SELECT wt FROM d WHERE u1 = b AND u2 = a), 0) = coalesce({ba}, 0)""").fetchall()[0][0]
+
+    out.append(f"  CNT's Jaccard on CNT's tokens gives CNT's weights on {reproduces('j_cnt', 'c_ab', 'c_ba'):,} of {n_diff:,}")
+    exact_cnt = reproduces("j_ls", "c_ab", "c_ba")
+    exact_ls = reproduces("j_ls", "l_ab", "l_ba")
+    out.append(f"  exact Jaccard on lockstep's words gives CNT's weights on {exact_cnt:,} and lockstep's on "
+               f"{exact_ls:,} of {n_diff:,}: lockstep's weight is lower where MinHash-LSH missed a similar pair "
+               "(seed-dependent; see lsh_bands)")
+    missed = con.execute(f"""
+        WITH d AS (SELECT u1, u2, count(DISTINCT msg1) AS wt FROM simpairs WHERE j_ls >= {thr} - 1e-9 GROUP BY ALL)
+        SELECT sum(coalesce((SELECT wt FROM d WHERE u1 = a AND u2 = b), 0) - coalesce(l_ab, 0)) FROM simd
+    """).fetchall()[0][0]
+    from lockstep.detect import lsh_bands
+
+    bands, rows = lsh_bands(thr, 64)
+    out.append(f"  posts short of the exact count, from a's side, summed: {missed}; with {bands} bands x {rows} rows a pair "
+               f"at J=0.82 is missed with probability {(1 - 0.82 ** rows) ** bands:.2%}, at J={thr} {(1 - thr ** rows) ** bands:.2%}")
+    n_cnt_only, n_ls_only = con.execute(f"""
+        SELECT count(*) FILTER (WHERE j_cnt >= {thr} - 1e-9 AND j_ls < {thr} - 1e-9),
+               count(*) FILTER (WHERE j_ls >= {thr} - 1e-9 AND j_cnt < {thr} - 1e-9)
+        FROM simpairs WHERE msg1 < msg2""").fetchall()[0]
+    out.append(f"  post pairs similar only by CNT's tokens: {n_cnt_only:,}; only by lockstep's: {n_ls_only:,}"
+               + (" (examples below)" if n_cnt_only + n_ls_only else ""))
+    for t1, t2, jc, jl in con.execute(f"""
+            SELECT t1, t2, j_cnt, j_ls FROM simpairs
+            WHERE msg1 < msg2 AND (j_cnt >= {thr} - 1e-9) <> (j_ls >= {thr} - 1e-9)
+            ORDER BY msg1, msg2 LIMIT 3""").fetchall():
+        out.append(f"    CNT J={jc:.3f}, lockstep J={jl:.3f}: {str(t1)[:70]!r} / {str(t2)[:70]!r}")
+    return out
+
+
+EXPLAIN = {
+    "co_retweet": explain_co_retweet,
+    "co_tweet": explain_co_tweet,
+    "co_link": explain_co_link,
+    "co_similar_tweet": explain_co_similar,
+}
+
+
+def print_report(results: list[Comparison], cnt_steps: dict[str, Step], ls: LockstepRun,
+                 args: argparse.Namespace, signals: tuple[str, ...]) -> None:
+    print(f"\n== lockstep vs CNT {CNT_VERSION}: {args.rows:,} rows, window {args.window} s, 2 cores ==")
+    print(f"ingest: CNT preprocess {fmt_s(cnt_steps['preprocess'].seconds)} s "
+          f"({cnt_steps['preprocess'].status}), lockstep ingest {fmt_s(ls.ingest_seconds)} s")
+    head = f"{'signal':<18}{'CNT s':>10}{'lockstep s':>12}{'ratio':>9}{'both':>11}{'only CNT':>11}{'only ls':>10}{'same w':>11}"
+    print(head)
+    for c in results:
+        st = "" if c.cnt.status == "ok" else f" ({c.cnt.status})"
+        print(f"{c.signal:<18}{fmt_s(c.cnt.seconds) + st:>10}{fmt_s(c.lockstep_seconds):>12}"
+              f"{ratio(c.cnt.seconds, c.lockstep_seconds):>9}{c.both:>11,}{c.only_cnt:>11,}{c.only_lockstep:>10,}"
+              f"{'-' if c.weights_equal is None else f'{c.weights_equal:,}':>11}")
+    def total(names: tuple[str, ...]) -> tuple[float | None, float | None, str]:
+        cnt_t = [cnt_steps["preprocess"].seconds] + [cnt_steps[n].seconds for n in names if n in cnt_steps]
+        ls_t = [ls.ingest_seconds] + [ls.seconds.get(n) for n in names]
+        bad = [n for n in ["preprocess", *names] if cnt_steps.get(n, Step(status="missing")).status != "ok"]
+        if any(x is None for x in cnt_t + ls_t):
+            return None, None, ""
+        return sum(cnt_t), sum(ls_t), (f" (CNT lower bound: {', '.join(bad)} timed out)" if bad else "")
+    for label, names, target in (("co-retweet + co-tweet + co-link", FIRST_THREE, 20),
+                                 ("near-identical text", ("co_similar_tweet",), 100)):
+        if not all(n in signals for n in names):
+            continue
+        a, b, note = total(names)
+        print(f"end to end, {label} (ingest included): CNT {fmt_s(a)} s, lockstep {fmt_s(b)} s, "
+              f"{ratio(a, b)} (target {target}x){note}")
+    print("\nwhere the edge sets differ, and why (each step changes one ingredient of CNT's rule):")
+    for c in results:
+        print(f"- {c.signal}:")
+        for n in c.notes:
+            print(f"    {n}")
+    for n in ls.notes:
+        print(f"  lockstep note: {n}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
     ls = run_lockstep(csv, work / "lockstep-ws", args.window, args.similarity, signals)
 
     con = duckdb.connect()
-    con.execute("SET threads = 2")
+    ddl(con, "SET threads = 2")
     results = compare(con, db, work, ls, cnt_steps, args, signals)
     print_report(results, cnt_steps, ls, args, signals)
     return 0

@@ -67,7 +67,7 @@ def main() -> None:
                      f"({', '.join(cal_authors)})",
         "conditions": [{"articles_per_alias": k, "truncate_chars": t} for k, t in CONDITIONS],
         "trials_per_condition": args.trials,
-        "n_pairs": int(len(y)),
+        "n_pairs": len(y),
         "n_same_author_pairs": int(y.sum()),
         "seed": args.seed,
         "script": "scripts/fit_alias_calibration.py",

@@ -108,7 +108,8 @@ class Workspace:
         if read_only and not db.exists():
             raise WorkspaceError(f"{self.path}: not a lockstep workspace (no {DB_NAME}); run `lockstep ingest` first")
         self.path.mkdir(parents=True, exist_ok=True)
-        config: dict[str, Any] = {"temp_directory": str(self.path / "tmp")}
+        # No progress bar: DuckDB would draw it on stdout, into `--json` output.
+        config: dict[str, Any] = {"temp_directory": str(self.path / "tmp"), "enable_progress_bar": False}
         if memory_limit:
             config["memory_limit"] = memory_limit
         if threads:

@@ -41,7 +41,8 @@ def test_every_record_is_accepted_duplicate_or_rejected(workspace, tmp_path):
         {"source_line": 5, "field": None, "reason": "expected 4 fields, found 1", "raw": "just one field"},
     ]
     assert workspace.query("SELECT source_line, post_id, same_content FROM duplicates").to_pylist() == [
-        {"source_line": 4, "post_id": "1", "same_content": None}
+        # Line 4 repeats line 1 exactly (compared within the file, not only with stored posts).
+        {"source_line": 4, "post_id": "1", "same_content": True}
     ]
 
 

@@ -13,6 +13,7 @@ Splits (fixed, so that the shipped calibration never sees an evaluation author):
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -84,7 +85,7 @@ def pair_truth(pairs, truth_of: dict[str, str]) -> np.ndarray:
 def reliability_table(p: np.ndarray, y: np.ndarray, edges=(0, 0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99, 1.0)):
     """Rows (low, high, n, mean predicted, observed frequency) per probability bin."""
     rows = []
-    for lo, hi in zip(edges[:-1], edges[1:]):
+    for lo, hi in itertools.pairwise(edges):
         sel = (p >= lo) & ((p < hi) if hi < 1.0 else (p <= hi))
         if sel.any():
             rows.append((lo, hi, int(sel.sum()), float(p[sel].mean()), float(y[sel].mean())))
@@ -128,8 +129,7 @@ def evaluate_c50_attribution(root: Path, *, topic: str = "auto", report: Reporte
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
-    from lockstep.aliases._features import FUNCTION_WORDS
-    from lockstep.aliases._topic import embed_texts, minilm_available
+    from lockstep.aliases._topic import CONTENT_TOKENS, content_stop_words, embed_texts, minilm_available
 
     train = load_c50(root, "C50train")
     test = load_c50(root, "C50test")
@@ -142,7 +142,7 @@ def evaluate_c50_attribution(root: Path, *, topic: str = "auto", report: Reporte
     out["style_accuracy"] = float(np.mean(_style_classifier(xtr, ytr)(xte) == yte))
     report(f"C50 attribution, style (char + masked char n-gram SVMs): {out['style_accuracy']:.4f} "
            f"({time.perf_counter() - t0:.0f} s)")
-    vec = TfidfVectorizer(lowercase=True, stop_words=list(FUNCTION_WORDS), token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+    vec = TfidfVectorizer(lowercase=True, stop_words=content_stop_words(), token_pattern=CONTENT_TOKENS,
                           sublinear_tf=True, min_df=2)
     clf = LinearSVC(C=1.0).fit(vec.fit_transform(xtr), ytr)
     out["topic_words_accuracy"] = float(np.mean(clf.predict(vec.transform(xte)) == yte))
@@ -176,7 +176,7 @@ def evaluate_c50_aliases(
         t0 = time.perf_counter()
         flat = [(a, t) for a in sorted(docs) for t in docs[a]]
         e = embed_texts([t for _, t in flat], n_chunks=1)
-        for (a, t), v in zip(flat, e):
+        for (_a, t), v in zip(flat, e):
             emb[t] = v
         report(f"embedded {len(flat)} evaluation articles for topic similarity ({time.perf_counter() - t0:.0f} s)")
     results: dict[str, Any] = {"eval_authors": eval_authors}
@@ -206,7 +206,7 @@ def evaluate_c50_aliases(
         p = np.concatenate(ps)
         ll = np.concatenate(lls)
         r: dict[str, Any] = {
-            "n_pairs": int(len(y)), "n_positive": int(y.sum()),
+            "n_pairs": len(y), "n_positive": int(y.sum()),
             "auc": float(roc_auc_score(y, ll)),
             "brier": float(brier_score_loss(y, p)),
             "reliability": reliability_table(p, y),

@@ -24,8 +24,7 @@ import scipy.sparse as sp
 
 #: English function words (closed classes: articles, pronouns, prepositions, conjunctions,
 #: auxiliaries, common adverbs). Topic-free by construction; the masked view keeps them as written.
-FUNCTION_WORDS: tuple[str, ...] = tuple(
-    """a about above across after afterwards again against all almost alone along already also
+_FUNCTION_WORDS_TEXT = """a about above across after afterwards again against all almost alone along already also
 although always am among amongst an and another any anybody anyhow anyone anything anyway anywhere
 are around as at be became because become becomes been before beforehand behind being below beside
 besides between beyond both but by can cannot could did do does doing done down during each either
@@ -43,8 +42,8 @@ whatever when whence whenever where whereas whereby wherein whether which while 
 whole whom whose why will with within without would yet you your yours yourself yourselves
 ain't aren't can't couldn't didn't doesn't don't hadn't hasn't haven't isn't it's i'm i've i'll
 i'd let's shouldn't that's there's they're wasn't we're weren't won't wouldn't you're you've
-just like so lol ok okay yes yeah oh well gonna wanna got get gets go going went said says say""".split()
-)
+just like so lol ok okay yes yeah oh well gonna wanna got get gets go going went said says say"""
+FUNCTION_WORDS: tuple[str, ...] = tuple(_FUNCTION_WORDS_TEXT.split())
 _FW_INDEX = {w: i for i, w in enumerate(dict.fromkeys(FUNCTION_WORDS))}
 FUNCTION_WORDS = tuple(_FW_INDEX)
 

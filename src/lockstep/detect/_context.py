@@ -34,6 +34,8 @@ class Context:
     n_posts: int = 0
     n_accounts: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Whether the running detector needs object origins (set per detector by run_detector).
+    need_origin: bool = True
 
     @classmethod
     @contextlib.contextmanager
@@ -62,7 +64,8 @@ class Context:
         cols = ", ".join(f"p.{c}" for c in _POST_COLUMNS)
         e.create_table(
             self.posts,
-            f"SELECT CAST(row_number() OVER (ORDER BY p.platform, p.post_id) - 1 AS BIGINT) AS pid, "
+            # pid is an internal handle: results never depend on its order, so no sort is needed.
+            f"SELECT CAST(row_number() OVER () - 1 AS BIGINT) AS pid, "
             f"a.acc, {e.epoch_us('p.created_at')} AS t, {cols} "
             f"FROM posts AS p JOIN {self.accounts} AS a "
             "ON a.platform = p.platform AND a.account_id = p.account_id",

@@ -31,9 +31,9 @@ class DuckDBEngine(Engine):
         self.con.execute(sql, params or None)
 
     def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
-        rel = self.con.execute(sql, params or None)
-        # DuckDB ≥1.4 names it to_arrow_table(); older releases fetch_arrow_table().
-        fetch = getattr(rel, "to_arrow_table", None) or rel.fetch_arrow_table
+        rel = self.con.sql(sql, params=params or None)
+        # DuckDB ≥1.4 names it to_arrow_table(); older releases arrow().
+        fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
         return fetch()
 
     def register_arrow(self, name: str, table: pa.Table) -> None:

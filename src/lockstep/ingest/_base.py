@@ -89,7 +89,8 @@ class Sample:
 
     ``name`` is the file name without compression suffixes (``tweets.jsonl`` for
     ``tweets.jsonl.gz``); ``text`` is the first :data:`SAMPLE_BYTES` decoded as UTF-8 (BOM removed,
-    undecodable bytes replaced).
+    undecodable bytes replaced), or as UTF-16 when it starts with a UTF-16 byte-order mark (as
+    :func:`open_text` reads the file).
     """
 
     name: str
@@ -97,6 +98,9 @@ class Sample:
 
     @property
     def text(self) -> str:
+        if self.head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            # Cut to whole code units: the sample may end mid-character.
+            return self.head[: len(self.head) // 2 * 2].decode("utf-16", errors="replace").lstrip("\ufeff")
         return self.head.decode("utf-8", errors="replace").lstrip("\ufeff")
 
     @property
@@ -113,6 +117,14 @@ class Sample:
                     return None
         return None
 
+    def leading_json_pairs(self) -> dict[str, Any] | None:
+        """For a first JSON object longer than the sample (a record with a 50 MB text): its leading
+        key/value pairs that the sample holds whole, or None."""
+        rest = self.text.lstrip()
+        if len(self.head) < SAMPLE_BYTES or "\n" in rest or not rest.startswith("{"):
+            return None
+        return _leading_pairs(rest)
+
     def csv_header(self) -> list[str] | None:
         """The first CSV row (delimiter sniffed among , ; tab |), or None if it does not look like CSV."""
         text = self.text
@@ -127,6 +139,19 @@ class Sample:
         except (csv.Error, StopIteration):
             return None
         return [c.strip().lstrip("\ufeff") for c in row]
+
+
+def _leading_pairs(prefix: str) -> dict[str, Any] | None:
+    """The complete top-level key/value pairs at the start of a JSON object cut short, or None."""
+    import ijson
+
+    pairs: dict[str, Any] = {}
+    try:
+        for key, value in ijson.kvitems(prefix.encode("utf-8", errors="replace"), "", use_float=True):
+            pairs[key] = value
+    except ijson.JSONError:
+        pass
+    return pairs or None
 
 
 class Reader:
@@ -226,6 +251,9 @@ def _id(value: Any, field_name: str, required: bool) -> str | None:
         if required:
             raise FieldError(field_name, f"{field_name} is missing")
         return None
+    if isinstance(value, dict | list | tuple | set | bool):
+        # str() of these is a Python repr, never an id the source meant: a damaged record.
+        raise FieldError(field_name, f"{field_name} is a {type(value).__name__}, not a string or number: {str(value)[:80]!r}")
     if isinstance(value, float):
         if value != value:
             if required:
@@ -283,6 +311,8 @@ def build_post(
     """
     if kind not in KINDS:
         raise FieldError("kind", f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if created_at is None or (isinstance(created_at, str) and not created_at.strip()):
+        raise FieldError("created_at", "created_at is missing")
     try:
         ts = parse_timestamp(created_at, now=now)
     except ValueError as e:

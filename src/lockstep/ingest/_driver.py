@@ -26,6 +26,9 @@ __all__ = ["IngestResult", "ingest_file"]
 # Records per batch written to DuckDB: large enough to amortise a join, small enough that memory
 # stays bounded whatever the file size.
 BATCH_RECORDS = 50_000
+# ... or this many characters of post text, whichever comes first: 50,000 long articles would
+# otherwise hold gigabytes (text and its normalised copy) until the flush.
+BATCH_CHARS = 16_000_000
 # A rejected row keeps its raw text up to this many characters (a 50 MB line is still explained).
 MAX_RAW_CHARS = 100_000
 
@@ -119,7 +122,7 @@ def ingest_file(
                 for item in reader.read(stream, source.path):
                     last_line = item.line
                     batch.add(item, reader_cls.name)
-                    if batch.n_records >= BATCH_RECORDS:
+                    if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
                         batch.flush(con, result)
             except LockstepError:
                 raise
@@ -161,6 +164,7 @@ class _Batch:
         self.primary: list[bool] = []
         self.rejected: list[tuple[Any, ...]] = []
         self.n_records = 0
+        self.n_chars = 0
 
     def add(self, item: Record | Rejection, fmt: str) -> None:
         self.n_records += 1
@@ -169,9 +173,11 @@ class _Batch:
             if raw is not None and len(raw) > MAX_RAW_CHARS:
                 raw = raw[:MAX_RAW_CHARS] + f"… [{len(raw) - MAX_RAW_CHARS:,} more characters]"
             self.rejected.append((self.path, item.line, fmt, item.field, item.reason, raw))
+            self.n_chars += len(raw or "")
             return
         post = item.post
         if post is not None:
+            self.n_chars += len(post["text"] or "")
             post["source_file"] = self.path
             post["source_line"] = item.line
             self.posts.append(self._post_row(post))
@@ -197,20 +203,29 @@ class _Batch:
             con.unregister("_rej")
         if self.posts:
             n_batch = len(self.posts)
-            con.register("_batch", _rows_to_table(self.posts, POSTS))
+            # _ord (read order) breaks ties between records sharing a line (an API page): which
+            # copy is stored must not depend on DuckDB's threads.
+            batch = _rows_to_table(self.posts, POSTS)
+            con.register("_batch", batch.append_column("_ord", pa.array(range(n_batch), pa.int64())))
             con.execute(
                 """CREATE OR REPLACE TEMP TABLE _b AS
                 SELECT b.*,
-                       row_number() OVER (PARTITION BY b.platform, b.post_id ORDER BY b.source_line) AS _rn,
+                       row_number() OVER w AS _rn,
                        p.post_id IS NOT NULL AS _exists,
-                       (p.account_id = b.account_id AND p.created_at = b.created_at
-                        AND p.text IS NOT DISTINCT FROM b.text) AS _same
-                FROM _batch b LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id"""
+                       -- Compared with the stored post, else with the batch's first row of that key.
+                       CASE WHEN p.post_id IS NOT NULL
+                            THEN (p.account_id = b.account_id AND p.created_at = b.created_at
+                                  AND p.text IS NOT DISTINCT FROM b.text)
+                            ELSE (first_value(b.account_id) OVER w = b.account_id
+                                  AND first_value(b.created_at) OVER w = b.created_at
+                                  AND first_value(b.text) OVER w IS NOT DISTINCT FROM b.text) END AS _same
+                FROM _batch b LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id
+                WINDOW w AS (PARTITION BY b.platform, b.post_id ORDER BY b._ord)"""
             )
             con.unregister("_batch")
             con.execute(
                 "INSERT INTO duplicates SELECT source_file, source_line, platform, post_id, "
-                "CASE WHEN _exists THEN _same END FROM _b WHERE _exists OR _rn > 1"
+                "_same FROM _b WHERE _exists OR _rn > 1"
             )
             cols = ", ".join(_POST_NAMES)
             inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
@@ -218,7 +233,9 @@ class _Batch:
             result.n_accepted += inserted
             result.n_duplicates += n_batch - inserted
         if self.accounts:
-            table = _rows_to_table(self.accounts, ACCOUNTS).append_column("_primary", pa.array(self.primary, pa.bool_()))
+            table = (_rows_to_table(self.accounts, ACCOUNTS)
+                     .append_column("_primary", pa.array(self.primary, pa.bool_()))
+                     .append_column("_ord", pa.array(range(len(self.accounts)), pa.int64())))
             con.register("_acc", table)
             # An observation is identified by everything but where and when it was seen: the same
             # profile seen a thousand times is stored once (JSON keeps null apart from "null").
@@ -226,7 +243,7 @@ class _Batch:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _a AS
                 WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
-                SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC) AS _rn,
+                SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC, h._ord) AS _rn,
                        h.obs_hash IN (SELECT obs_hash FROM account_observations) AS _exists
                 FROM h"""
             )

@@ -171,17 +171,29 @@ class CsvTable:
     delimiter: str
     _reader: Any
     _start: int = 1
+    _tap: _LineTap | None = None
 
     def rows(self) -> Iterator[tuple[int, list[str] | None, str | None]]:
-        """``(line, cells, error)``: line where the record starts (1-based), cells or a parse error."""
+        """``(line, cells, error)``: line where the record starts (1-based), cells or a parse error.
+
+        The last record is held back one step: a quote opened in it and never closed makes the
+        csv module swallow the rest of the file into one cell, which must be an error, not a row.
+        """
         last_end = self._reader.line_num
+        pending: tuple[int, list[str] | None, str | None] | None = None
+        unclosed = False
         while True:
+            if self._tap is not None:
+                self._tap.lines.clear()
             try:
                 row = next(self._reader)
             except StopIteration:
-                return
+                break
             except csv.Error as e:
                 line = last_end + 1
+                if pending is not None:
+                    yield pending
+                    pending = None
                 if self._reader.line_num == last_end:
                     yield line, None, f"CSV parse error, reading stopped: {e}"
                     return
@@ -189,12 +201,20 @@ class CsvTable:
                 yield line, None, f"CSV parse error: {e}"
                 continue
             line = last_end + 1
+            n_lines = self._reader.line_num - last_end
             last_end = self._reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue  # blank line
-            yield line, row, None
-
-
+            if pending is not None:
+                yield pending
+            pending = (line, row, None)
+            unclosed = n_lines > 1 and self._tap is not None and sum(x.count('"') for x in self._tap.lines) % 2
+        if pending is not None:
+            if unclosed:
+                line = pending[0]
+                pending = (line, None, f"CSV parse error: a quote opened on line {line} is never closed; "
+                           f"the record runs to the end of the file (line {last_end})")
+            yield pending
 def iter_csv(stream: IO[bytes], delimiter: str | None = None) -> CsvTable | None:
     """Open a CSV stream: sniff the delimiter from the header, strip BOM and spaces from names.
 
@@ -211,9 +231,26 @@ def iter_csv(stream: IO[bytes], delimiter: str | None = None) -> CsvTable | None
         else:
             return None
     delim = delimiter or sniff_delimiter(first)
-    reader = csv.reader(itertools.chain([first], text), delimiter=delim)
+    tap = _LineTap(itertools.chain([first], text))
+    reader = csv.reader(tap, delimiter=delim)
     header = [c.strip().lstrip("\ufeff") for c in next(reader)]
-    return CsvTable(header, delim, reader)
+    return CsvTable(header, delim, reader, _tap=tap)
+
+
+class _LineTap:
+    """The lines the csv module consumed for the current record (cleared per record)."""
+
+    def __init__(self, lines: Iterator[str]):
+        self._lines = lines
+        self.lines: list[str] = []
+
+    def __iter__(self) -> _LineTap:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.lines.append(line)
+        return line
 
 
 def csv_raw(header: list[str], cells: list[str], delimiter: str = ",") -> str:

@@ -173,8 +173,12 @@ class CsvReader(_TableReader):
                                 csv_raw(header, cells, table.delimiter))
                 continue
             values = dict(zip(header, cells))
-            yield build_safely(line, lambda c=cells: csv_raw(header, c, table.delimiter),
-                               lambda v=values, n=line: self._record(v, fields, n))
+            item = build_safely(line, lambda c=cells: csv_raw(header, c, table.delimiter),
+                                lambda v=values, n=line: self._record(v, fields, n))
+            if isinstance(item, Rejection) and len(cells) < len(header):
+                # A short row's missing cells read as empty: say why the field is missing.
+                item.reason += f" (row has {len(cells)} fields, the header {len(header)})"
+            yield item
 
 
 @register_reader
@@ -187,6 +191,8 @@ class JsonlReader(_TableReader):
     @classmethod
     def sniff(cls, sample: Sample) -> float:
         first = sample.first_json_line()
+        if first is None:
+            first = sample.leading_json_pairs()
         if not isinstance(first, dict):
             return 0.0
         return _canonical_score(first)

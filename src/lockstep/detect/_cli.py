@@ -1,0 +1,124 @@
+"""``lockstep detect`` and ``lockstep scan``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from lockstep._cli_common import console, err_console, handle_errors
+
+
+def _print_result(det: Any, top: int, as_json: bool) -> None:
+    scores = det.cluster_scores_
+    if as_json:
+        typer.echo(json.dumps({
+            "notes": det.notes_,
+            "n_coaction_edges": det.coaction_edges_.num_rows,
+            "n_edges": det.edges_.num_rows,
+            "clusters": scores.slice(0, top).to_pylist(),
+        }, indent=2, default=str))
+        return
+    for note in det.notes_:
+        err_console.print(f"note: {note}", markup=False, style="yellow")
+    kept = det.edges_.num_rows
+    console.print(f"{det.coaction_edges_.num_rows:,} co-action edges tested, {kept:,} account pairs kept, "
+                  f"{scores.num_rows:,} clusters")
+    if scores.num_rows == 0:
+        return
+    table = Table(title="Clusters, best first")
+    for col in ("rank", "accounts", "density", "coordinated", "score", "reason"):
+        table.add_column(col, justify="left" if col == "reason" else "right")
+    for row in scores.slice(0, top).to_pylist():
+        table.add_row(
+            str(row["rank"]), str(row["n_accounts"]), f"{row['density']:.2f}",
+            f"{row['coordinated_share']:.0%}", f"{row['score']:.1f}", row["reason"],
+        )
+    console.print(table)
+
+
+def _options(
+    signals: str | None, window: str, min_count: int | None, fdr: float | None, raw: bool, engine: str, seed: int
+) -> dict[str, Any]:
+    return {"window": window, "min_count": min_count, "fdr": fdr, "raw": raw, "engine": engine, "seed": seed,
+            "signals": signals}
+
+
+_SIGNALS = typer.Option(None, "--signals", "-s", help="Comma-separated signals (default: all); see docs/detect.md.")
+_WINDOW = typer.Option("auto", "--window", help="Co-action window: 30s, 5m, 1h, seconds, or auto (estimated per signal).")
+_MIN_COUNT = typer.Option(None, "--min-count", help="Fewest co-actions for a pair to be tested (default: per signal).")
+_FDR = typer.Option(None, "--fdr", help="False-discovery rate for keeping edges (default 0.01).")
+_RAW = typer.Option(False, "--raw", help="Plain windowed pair counts: no null model, min count 1, no clustering.")
+_ENGINE = typer.Option("duckdb", "--engine", help="Query engine.")
+_SEED = typer.Option(0, "--seed", help="Seed for MinHash and Leiden.")
+_TOP = typer.Option(20, "--top", help="Clusters to print.")
+_JSON = typer.Option(False, "--json", help="Print notes and the top clusters as JSON.")
+
+
+def detect(
+    workspace: Path = typer.Option(..., "--workspace", "-w", help="Workspace directory."),
+    signals: str | None = _SIGNALS,
+    window: str = _WINDOW,
+    min_count: int | None = _MIN_COUNT,
+    fdr: float | None = _FDR,
+    raw: bool = _RAW,
+    engine: str = _ENGINE,
+    seed: int = _SEED,
+    top: int = _TOP,
+    as_json: bool = _JSON,
+) -> None:
+    """Find accounts acting in concert and rank the clusters they form.
+
+    Pairs accounts that act on the same object (post, link, text, hashtags, ...) within the window,
+    keeps the pairs a null model cannot explain, clusters them and writes the tables
+    coaction_edges, edges, clusters, cluster_scores, evidence and detect_runs into the workspace.
+
+    Example:
+
+        lockstep detect --workspace ws --signals co-repost,co-link --window 60s
+    """
+    import lockstep.detect as d
+    from lockstep.workspace import Workspace
+
+    if not workspace.joinpath("lockstep.duckdb").exists():
+        raise d.DetectorError(f"{workspace}: not a lockstep workspace; run `lockstep ingest` first")
+    with Workspace(workspace) as ws:
+        det = d.detect(ws, **_options(signals, window, min_count, fdr, raw, engine, seed))
+    _print_result(det, top, as_json)
+
+
+def scan(
+    paths: list[Path] = typer.Argument(..., help="Files or directories to ingest."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output directory (the workspace goes in OUT/workspace)."),
+    signals: str | None = _SIGNALS,
+    window: str = _WINDOW,
+    min_count: int | None = _MIN_COUNT,
+    fdr: float | None = _FDR,
+    engine: str = _ENGINE,
+    seed: int = _SEED,
+    top: int = _TOP,
+    as_json: bool = _JSON,
+) -> None:
+    """Ingest files and detect coordination in one go.
+
+    Example:
+
+        lockstep scan tweets.jsonl.gz shares.csv --out results
+    """
+    import lockstep.detect as d
+    from lockstep.workspace import Workspace
+
+    with Workspace(out / "workspace") as ws:
+        results = ws.ingest(paths)
+        n = sum(getattr(r, "n_accepted", 0) or 0 for r in results)
+        err_console.print(f"ingested {len(results)} file(s), {n:,} new posts into {out / 'workspace'}", markup=False)
+        det = d.detect(ws, **_options(signals, window, min_count, fdr, False, engine, seed))
+    _print_result(det, top, as_json)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(handle_errors(detect))
+    app.command()(handle_errors(scan))

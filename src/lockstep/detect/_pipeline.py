@@ -1,0 +1,367 @@
+"""The detection run: signals → per-signal edges → fusion → Leiden clusters → scores, evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Any
+
+import pyarrow as pa
+
+from lockstep.detect._base import Detector, DetectorError, InvalidParameterError, NotFittedError, parse_window
+from lockstep.detect._cluster import CLUSTER_SCHEMA, CLUSTER_TEST_SCHEMA, cluster_tests, leiden_clusters
+from lockstep.detect._context import Context
+from lockstep.detect._evidence import EVIDENCE_SCHEMA, restrict_evidence
+from lockstep.detect._fuse import FUSED_SCHEMA, fuse
+from lockstep.detect._pairs import EDGE_SCHEMA, run_detector
+from lockstep.detect._registry import DETECTORS, get_detector
+from lockstep.detect._score import SCORE_SCHEMA, score_clusters
+
+__all__ = ["RESULT_TABLES", "Detection", "detect", "pair_counts"]
+
+#: Result tables a run writes into the workspace, with their schemas.
+RESULT_TABLES: dict[str, pa.Schema] = {
+    "coaction_edges": EDGE_SCHEMA,
+    "edges": FUSED_SCHEMA,
+    "clusters": CLUSTER_SCHEMA,
+    "cluster_scores": SCORE_SCHEMA,
+    "evidence": EVIDENCE_SCHEMA,
+    "cluster_tests": CLUSTER_TEST_SCHEMA,
+}
+
+_FRAMES = ("arrow", "polars", "pandas")
+
+
+def _signal_list(signals: Any) -> list[str]:
+    if signals is None:
+        return list(DETECTORS)
+    if isinstance(signals, str):
+        signals = [s.strip() for s in signals.split(",") if s.strip()]
+    out = []
+    for s in signals:
+        if s not in DETECTORS:
+            raise DetectorError(f"unknown signal {s!r}; available: {', '.join(DETECTORS)}")
+        if s not in out:
+            out.append(s)
+    return out
+
+
+class Detection:
+    """A coordination-detection run over a workspace.
+
+    Parameters
+    ----------
+    signals : list of str or str, optional
+        Signal names (``"co-repost,co-link"`` or a list); default: every registered signal.
+        Signals whose fields the data lacks are skipped with a note.
+    window : str or float or dict, default "auto"
+        Co-action window for every signal (``"30s"``, seconds, ``"auto"``), or a dict
+        signal → window. Synchronous posting keeps its own default (5 s) unless named in a dict.
+    min_count, null, fdr : optional
+        Override every detector's default (see :class:`~lockstep.detect.CoRepost`).
+    options : dict, optional
+        Per-signal parameters, e.g. ``{"co-link": {"level": "domain"}}``.
+    raw : bool, default False
+        Plain windowed pair counts, as CNT computes them: no null model, ``min_count=1``, no
+        heavy-object guard, no clustering. Every pair with a co-action is an edge.
+    cluster : bool, optional
+        Fuse and cluster (default: yes unless ``raw``).
+    resolution : float, default 1.0
+        Leiden resolution (higher: smaller clusters).
+    min_cluster_size : int, default 2
+    screen_p : float, optional
+        Edges with p ≤ screen_p (default 0.05) enter the cluster graph even when they miss the FDR.
+    cluster_alpha : float, default 1e-3
+    min_excess : float or dict, optional
+        Per null model (default ``{"delay": 1.25, "activity": 2.0}``); a float sets both.
+        A cluster is reported when, for some signal, the summed observed counts of all candidate
+        edges among its members exceed the summed expectations by ``min_excess`` times with
+        Poisson p ≤ ``cluster_alpha``, with candidate edges between at least ``min_density``
+        (default 0.5) of the member pairs (see :func:`~lockstep.detect._cluster.cluster_tests`).
+    engine : str, default "duckdb"
+    seed : int, default 0
+        Seeds MinHash and Leiden: the same input and seed give the same output.
+
+    Attributes
+    ----------
+    coaction_edges_, edges_, clusters_, cluster_scores_, evidence_ : pyarrow.Table
+        The result tables (schemas in ``RESULT_TABLES``).
+    detectors_ : dict of str → Detector
+        The fitted detectors.
+    notes_ : list of str
+        Skipped signals, estimated windows, objects set aside.
+    """
+
+    def __init__(
+        self,
+        *,
+        signals: Any = None,
+        window: Any = "auto",
+        min_count: int | None = None,
+        null: str | None = "default",
+        fdr: float | None = None,
+        options: dict[str, dict[str, Any]] | None = None,
+        raw: bool = False,
+        cluster: bool | None = None,
+        resolution: float = 1.0,
+        min_cluster_size: int = 2,
+        screen_p: float | None = None,
+        cluster_alpha: float = 1e-3,
+        min_excess: float | dict[str, float] | None = None,
+        min_density: float = 0.5,
+        engine: Any = "duckdb",
+        seed: int = 0,
+    ):
+        self.signals = signals
+        self.window = window
+        self.min_count = min_count
+        self.null = null
+        self.fdr = fdr
+        self.options = options
+        self.raw = raw
+        self.cluster = cluster
+        self.resolution = resolution
+        self.min_cluster_size = min_cluster_size
+        self.screen_p = screen_p
+        self.cluster_alpha = cluster_alpha
+        self.min_excess = min_excess
+        self.min_density = min_density
+        self.engine = engine
+        self.seed = seed
+
+    def get_params(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in (
+            "signals", "window", "min_count", "null", "fdr", "options", "raw", "cluster",
+            "resolution", "min_cluster_size", "screen_p", "cluster_alpha", "min_excess", "min_density", "engine", "seed",
+        )}
+
+    def _detectors(self) -> dict[str, Detector]:
+        names = _signal_list(self.signals)
+        options = dict(self.options or {})
+        for k in options:
+            if k not in DETECTORS:
+                raise DetectorError(f"options for unknown signal {k!r}; available: {', '.join(DETECTORS)}")
+        if isinstance(self.window, dict):
+            for k in self.window:
+                if k not in DETECTORS:
+                    raise DetectorError(f"window for unknown signal {k!r}")
+        else:
+            parse_window(self.window)
+        out = {}
+        for name in names:
+            params: dict[str, Any] = {}
+            if isinstance(self.window, dict):
+                if name in self.window:
+                    params["window"] = self.window[name]
+            elif name != "synchronous":
+                # Synchronous posting is about seconds; a co-action window (say 60 s) is not its window.
+                params["window"] = self.window
+            if self.min_count is not None:
+                params["min_count"] = self.min_count
+            if self.null != "default":
+                params["null"] = self.null
+            if self.fdr is not None:
+                params["fdr"] = self.fdr
+            if self.screen_p is not None:
+                params["screen_p"] = self.screen_p
+            if self.raw:
+                params.update(min_count=1, null=None, max_pairs_per_object=None)
+            params.update(options.get(name, {}))
+            out[name] = get_detector(name, **params)
+        return out
+
+    def fit(self, workspace: Any) -> Detection:
+        """Run every signal, fuse, cluster and score; returns self."""
+        if not isinstance(self.seed, int) or isinstance(self.seed, bool):
+            raise InvalidParameterError(f"Detection: parameter 'seed' must be an integer; got {self.seed!r}")
+        started = dt.datetime.now(dt.UTC)
+        detectors = self._detectors()
+        for d in detectors.values():
+            d._validate_params()  # all parameters checked before any work
+        notes: list[str] = []
+        self._notes = notes
+        with Context.open(workspace, engine=self.engine) as ctx:
+            edges, evidence = [], []
+            for d in detectors.values():
+                run_detector(d, ctx, seed=self.seed)
+                notes.extend(d.notes_)
+                edges.append(d.edges_)
+                evidence.append(d.screened_evidence_)
+            coaction = pa.concat_tables(edges) if edges else EDGE_SCHEMA.empty_table()
+            screened_ev = pa.concat_tables(evidence) if evidence else EVIDENCE_SCHEMA.empty_table()
+            do_cluster = (not self.raw) if self.cluster is None else self.cluster
+            if do_cluster:
+                self._cluster(ctx, coaction, screened_ev, detectors)
+            else:
+                self.coaction_edges_ = coaction
+                self.evidence_ = restrict_evidence(screened_ev, coaction)
+                self.edges_ = fuse(coaction, list(DETECTORS))
+                self.clusters_ = CLUSTER_SCHEMA.empty_table()
+                self.cluster_scores_ = SCORE_SCHEMA.empty_table()
+                self.cluster_tests_ = CLUSTER_TEST_SCHEMA.empty_table()
+            if ctx.n_posts == 0:
+                notes[:] = ["the workspace has no posts: nothing to detect"]
+            self.n_posts_ = ctx.n_posts
+            self.n_accounts_ = ctx.n_accounts
+        self.detectors_ = detectors
+        self.notes_ = notes
+        self.started_at_ = started
+        self.finished_at_ = dt.datetime.now(dt.UTC)
+        return self
+
+    def _cluster(self, ctx: Any, coaction: pa.Table, screened_ev: pa.Table, detectors: dict[str, Detector]) -> None:
+        import numpy as np
+        import polars as pl
+
+        # 1. Cluster the graph of screened edges (significant, or nearly so).
+        graph = fuse(coaction.set_column(coaction.schema.get_field_index("kept"), "kept", coaction["screened"]),
+                     list(DETECTORS))
+        clusters = leiden_clusters(graph, resolution=self.resolution, seed=self.seed, min_size=self.min_cluster_size)
+        # 2. Judge each cluster as a whole; keep the coordinated ones.
+        tests = cluster_tests(clusters, coaction, alpha=self.cluster_alpha, min_excess=self.min_excess,
+                              min_density=self.min_density,
+                              nulls={n: d.null_model_ for n, d in detectors.items()})
+        good = pl.from_arrow(tests).filter(pl.col("coordinated"))["cluster"].unique()
+        n_before = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
+        clusters = pl.from_arrow(clusters).filter(pl.col("cluster").is_in(good.implode())).to_arrow().cast(CLUSTER_SCHEMA)
+        n_after = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
+        if n_before > n_after:
+            self._notes.append(
+                f"{n_before - n_after} of {n_before} candidate clusters set aside: their members co-act "
+                "no more than the null models expect (e.g. fans or feed bots reacting to the same source)"
+            )
+        # 3. Final edges: screened edges inside one coordinated cluster.
+        cl = pl.from_arrow(clusters)
+        ed = pl.from_arrow(coaction).with_row_index("_i")
+        inside = (
+            ed.join(cl.rename({"platform": "platform_a", "account_id": "account_a"}), on=["platform_a", "account_a"])
+            .join(cl.rename({"platform": "platform_b", "account_id": "account_b", "cluster": "cluster_b"}),
+                  on=["platform_b", "account_b"])
+            .filter((pl.col("cluster") == pl.col("cluster_b")) & pl.col("screened"))["_i"].to_numpy()
+        )
+        kept = np.zeros(coaction.num_rows, dtype=bool)
+        kept[inside] = True
+        coaction = coaction.set_column(coaction.schema.get_field_index("kept"), "kept", pa.array(kept))
+        self.coaction_edges_ = coaction
+        self.evidence_ = restrict_evidence(screened_ev, coaction)
+        self.edges_ = fuse(coaction, list(DETECTORS))
+        ppa = ctx.engine.fetch_arrow(
+            f"SELECT a.platform, a.account_id, count(*) AS n_posts FROM {ctx.posts} AS p "
+            f"JOIN {ctx.accounts} AS a ON a.acc = p.acc GROUP BY a.platform, a.account_id"
+        )
+        self.clusters_, self.cluster_scores_ = score_clusters(
+            clusters, self.edges_, self.evidence_, ppa, {name: d.reason for name, d in detectors.items()},
+        )
+        # Cluster tests follow the final numbering (rank); set-aside clusters are not listed.
+        old_new = (
+            pl.from_arrow(clusters).join(pl.from_arrow(self.clusters_).rename({"cluster": "new"}),
+                                         on=["platform", "account_id"])
+            .select("cluster", "new").unique()
+        )
+        self.cluster_tests_ = (
+            pl.from_arrow(tests).join(old_new, on="cluster").drop("cluster").rename({"new": "cluster"})
+            .select([f.name for f in CLUSTER_TEST_SCHEMA]).sort("cluster", "signal").to_arrow().cast(CLUSTER_TEST_SCHEMA)
+        )
+
+    def _check(self) -> None:
+        if not hasattr(self, "edges_"):
+            raise NotFittedError("This Detection has not run yet; call .fit(workspace) first")
+
+    def table(self, name: str, as_: str = "arrow") -> Any:
+        """A result table as Arrow, Polars or pandas."""
+        self._check()
+        if name not in RESULT_TABLES:
+            raise DetectorError(f"no result table {name!r}; tables: {', '.join(RESULT_TABLES)}")
+        if as_ not in _FRAMES:
+            raise DetectorError(f"as_ must be one of {', '.join(_FRAMES)}, not {as_!r}")
+        t = getattr(self, f"{name}_")
+        if as_ == "polars":
+            import polars as pl
+
+            return pl.from_arrow(t)
+        if as_ == "pandas":
+            return t.to_pandas()
+        return t
+
+    def run_record(self) -> pa.Table:
+        """The ``detect_runs`` row: parameters (with every detector's) and notes as JSON."""
+        self._check()
+        from lockstep import __version__
+
+        params = {k: v for k, v in self.get_params().items() if k != "engine"}
+        params["engine"] = self.engine if isinstance(self.engine, str) else getattr(self.engine, "name", "?")
+        params["detectors"] = {
+            n: {**d.get_params(), "window_s": d.window_s_} for n, d in self.detectors_.items()
+        }
+        return pa.table({
+            "started_at": pa.array([self.started_at_], pa.timestamp("us", tz="UTC")),
+            "finished_at": pa.array([self.finished_at_], pa.timestamp("us", tz="UTC")),
+            "lockstep_version": [__version__],
+            "params": [json.dumps(params, sort_keys=True, default=str)],
+            "notes": [json.dumps(self.notes_)],
+            "n_posts": pa.array([self.n_posts_], pa.int64()),
+            "n_edges": pa.array([self.edges_.num_rows], pa.int64()),
+            "n_clusters": pa.array([self.cluster_scores_.num_rows], pa.int64()),
+        })
+
+    def write(self, workspace: Any) -> None:
+        """Write the result tables into the workspace (replacing them); append to ``detect_runs``."""
+        self._check()
+        for name in RESULT_TABLES:
+            workspace.write_table(name, getattr(self, f"{name}_"))
+        rec = self.run_record()
+        con = workspace.con
+        con.register("_ls_run", rec)
+        try:
+            con.execute("CREATE TABLE IF NOT EXISTS detect_runs AS SELECT * FROM _ls_run WHERE false")
+            con.execute("INSERT INTO detect_runs SELECT * FROM _ls_run")
+        finally:
+            con.unregister("_ls_run")
+
+
+def detect(workspace: Any, signals: Any = None, *, write: bool = True, **params: Any) -> Detection:
+    """Detect coordinated accounts in a workspace; the function form of :class:`Detection`.
+
+    Parameters
+    ----------
+    workspace : Workspace or path
+    signals : list of str or str, optional
+        Default: every registered signal.
+    write : bool, default True
+        Write the result tables into the workspace.
+    **params
+        Any :class:`Detection` parameter (window, min_count, null, fdr, options, raw, ...).
+
+    Returns
+    -------
+    Detection
+        Fitted; read ``.cluster_scores_``, ``.clusters_``, ``.edges_``, ``.evidence_`` or
+        ``.table(name, as_="polars")``.
+    """
+    from lockstep.workspace import Workspace
+
+    own = isinstance(workspace, str | os.PathLike)
+    ws = Workspace(workspace) if own else workspace
+    try:
+        det = Detection(signals=signals, **params).fit(ws)
+        if write:
+            det.write(ws)
+        return det
+    finally:
+        if own:
+            ws.close()
+
+
+def pair_counts(workspace: Any, signal: str, window: Any, *, seed: int = 0, **params: Any) -> pa.Table:
+    """Raw windowed pair counts of one signal: every account pair with at least one co-action.
+
+    No null model, ``min_count=1``, no heavy-object guard, no evidence: the plain counts that
+    CNT's networks hold. Columns as ``EDGE_SCHEMA``; CNT's directed weight for (a → b) is
+    ``n_posts_a`` and for (b → a) ``n_posts_b``. ``params`` go to the detector
+    (e.g. ``min_chars=1`` for identical-text, ``threshold=0.9`` for near-text).
+    """
+    det = get_detector(signal, window=window, min_count=1, null=None, max_pairs_per_object=None,
+                       evidence=False, **params)
+    det.fit(workspace, seed=seed)
+    return det.edges_

@@ -1,0 +1,43 @@
+"""The shipped calibration: plain JSON, probabilities in [0, 1], monotone in every scorer."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from lockstep.aliases import SCORERS, load_calibration
+
+
+def test_the_shipped_calibration_is_plain_json_with_its_provenance():
+    doc = json.loads(resources.files("lockstep.aliases").joinpath("calibration.json").read_text())
+    assert sorted(doc["models"]) == ["cohort", "raw"]
+    assert doc["script"] == "scripts/fit_alias_calibration.py"
+    assert doc["fitted_on"].startswith("Reuter_50_50 C50train, calibration authors")
+
+
+@pytest.mark.parametrize("model", ["cohort", "raw"])
+def test_probabilities_lie_in_0_1_and_never_fall_when_a_scorer_rises(model):
+    cal = load_calibration()[model]
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, len(cal.features))) * np.array(cal.scale) * 3 + np.array(cal.mean)
+    for prior in (0.001, 0.02, 0.5):
+        p = cal.probability(x, prior)
+        assert ((p >= 0) & (p <= 1)).all()
+    for k, f in enumerate(cal.features):
+        if f.split("_", 1)[1] not in SCORERS:
+            continue
+        up = x.copy()
+        up[:, k] += cal.scale[k]
+        assert (cal.log_lr(up) >= cal.log_lr(x)).all(), f
+        assert (cal.probability(up, 0.02) >= cal.probability(x, 0.02)).all(), f
+
+
+def test_the_prior_moves_the_probability_as_bayes_says():
+    cal = load_calibration()["cohort"]
+    x = np.array([cal.mean])
+    llr = cal.log_lr(x)[0]
+    p = cal.probability(x, 0.2)[0]
+    assert np.log(p / (1 - p)) == pytest.approx(llr + np.log(0.2 / 0.8))

@@ -1,0 +1,90 @@
+"""Bad input and edge cases: nothing crashes, nothing is dropped silently."""
+
+from __future__ import annotations
+
+import pytest
+
+import lockstep
+from lockstep.detect import DETECTORS, CoRepost, InvalidParameterError, NotFittedError, get_detector
+
+from .conftest import post
+
+RAW = dict(min_count=1, null=None, max_pairs_per_object=None)
+
+
+def test_an_empty_workspace_gives_empty_tables_and_a_note(workspace):
+    det = lockstep.detect(workspace([]))
+    assert det.coaction_edges_.num_rows == det.edges_.num_rows == det.clusters_.num_rows == 0
+    assert det.notes_ == ["the workspace has no posts: nothing to detect"]
+
+
+def test_a_signal_whose_fields_are_absent_is_skipped_with_a_note(workspace):
+    ws = workspace([post("a", 0, "a1", repost_of="x"), post("b", 1, "b1", repost_of="x")])
+    det = lockstep.detect(ws, signals="co-repost,co-link", raw=True)
+    assert "co-link: skipped, no post has urls" in det.notes_
+    assert det.coaction_edges_["signal"].to_pylist() == ["co-repost"]
+
+
+def test_accounts_with_one_post_and_objects_shared_once_make_no_edges(workspace):
+    ws = workspace([post(f"u{i}", i, f"p{i}", repost_of=f"x{i}") for i in range(5)])
+    det = CoRepost(window="1h", **RAW).fit(ws)
+    assert det.edges_.num_rows == 0
+    assert det.evidence_.num_rows == 0
+
+
+def test_timestamps_all_equal_pair_everyone_even_with_a_zero_window(workspace):
+    ws = workspace([post(a, 0, f"{a}1", repost_of="x") for a in "abc"])
+    det = CoRepost(window=0, **RAW).fit(ws)
+    assert [(r["account_a"], r["account_b"]) for r in det.edges_.to_pylist()] == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert set(det.evidence_["dt_s"].to_pylist()) == {0.0}
+
+
+def test_one_giant_object_is_set_aside_with_a_note_when_it_exceeds_the_guard(workspace):
+    rows = [post(f"u{i:03d}", i % 7, f"g{i}", repost_of="giant") for i in range(60)]
+    rows += [post("a", 100, "a1", repost_of="small"), post("b", 101, "b1", repost_of="small")]
+    ws = workspace(rows)
+    det = CoRepost(window="10s", min_count=1, null=None, max_pairs_per_object=100).fit(ws)
+    assert [(r["account_a"], r["account_b"]) for r in det.edges_.to_pylist()] == [("a", "b")]
+    assert det.notes_ == [
+        "co-repost: 1 object(s) set aside, each with more than 100 in-window pairs "
+        "(largest: 'twitter:giant', 1770 pairs); raise max_pairs_per_object to include them"
+    ]
+    # Without the guard the giant object pairs all 60 accounts: 60·59/2 edges, plus a–b.
+    assert CoRepost(window="10s", **RAW).fit(ws).edges_.num_rows == 60 * 59 // 2 + 1
+
+
+def test_a_bad_parameter_names_itself_what_it_allows_and_what_it_got(workspace):
+    ws = workspace([])
+    with pytest.raises(InvalidParameterError, match=r"CoRepost: parameter 'window' must be .*; got 'soon'"):
+        CoRepost(window="soon").fit(ws)
+    with pytest.raises(InvalidParameterError, match=r"parameter 'fdr' must be a number in \(0, 1\]; got 0"):
+        CoRepost(fdr=0).fit(ws)
+
+
+def test_results_before_fit_say_which_step_to_run(workspace):
+    with pytest.raises(NotFittedError, match=r"call .fit\(workspace\) first"):
+        lockstep.detect.Detection().table("edges")
+
+
+def test_an_unknown_signal_is_a_clear_error():
+    with pytest.raises(lockstep.detect.DetectorError, match="unknown signal 'co-telepathy'; available: co-repost"):
+        get_detector("co-telepathy")
+
+
+def test_hostile_text_and_ids_round_trip_through_the_evidence(workspace):
+    nasty = "'); DROP TABLE posts; -- \u202e [red]x[/red] \x00?"
+    ws = workspace([
+        post("a'\"", 0, "p'1", text=nasty * 2, platform="tw'itter"),
+        post("b; --", 5, "p\"2", text=nasty * 2, platform="tw'itter"),
+    ])
+    det = get_detector("identical-text", window="1m", **RAW).fit(ws)
+    (row,) = det.evidence_.to_pylist()
+    assert (row["account_a"], row["post_a"], row["account_b"], row["post_b"]) == ("a'\"", "p'1", "b; --", "p\"2")
+    assert ws.table("posts").num_rows == 2
+
+
+@pytest.mark.parametrize("signal", list(DETECTORS))
+def test_every_signal_runs_on_posts_that_lack_its_fields(workspace, signal):
+    ws = workspace([post("a", 0, "a1"), post("b", 1, "b1")])
+    det = get_detector(signal).fit(ws)
+    assert det.edges_.num_rows == 0

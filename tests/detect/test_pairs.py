@@ -1,0 +1,177 @@
+"""Windowed pair counting, signal by signal, on hand-built posts with the exact expected edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from lockstep.detect import (
+    CoHashtag,
+    CoLink,
+    CoMedia,
+    CoMention,
+    CoReply,
+    CoRepost,
+    IdenticalText,
+    NearText,
+    Synchronous,
+    pair_counts,
+)
+
+from .conftest import post
+
+RAW = dict(min_count=1, null=None, max_pairs_per_object=None)
+
+
+def edges(det):
+    """(account_a, account_b, n_pairs, n_objects, n_posts_a, n_posts_b) of every kept edge."""
+    t = det.edges_
+    return [
+        (r["account_a"], r["account_b"], r["n_pairs"], r["n_objects"], r["n_posts_a"], r["n_posts_b"])
+        for r in t.to_pylist()
+        if r["kept"]
+    ]
+
+
+def evidence(det):
+    """(account_a, post_a, account_b, post_b, object, dt_s) of every evidence row."""
+    return [
+        (r["account_a"], r["post_a"], r["account_b"], r["post_b"], r["object"], r["dt_s"])
+        for r in det.evidence_.to_pylist()
+    ]
+
+
+def test_co_repost_pairs_accounts_reposting_the_same_post_within_the_window(workspace):
+    ws = workspace([
+        post("orig", 0, "p1"),
+        post("orig", 100, "p2"),
+        post("a", 5, "a1", repost_of="p1"),
+        post("b", 8, "b1", repost_of="p1"),    # 3 s after a: pairs with a
+        post("c", 50, "c1", repost_of="p1"),   # 42 s after b: outside a 10 s window
+        post("a", 105, "a2", repost_of="p2"),
+        post("b", 104, "b2", repost_of="p2"),  # 1 s before a: pairs with a
+        post("c", 115, "c2", repost_of="p2"),  # 10 s after a: the window is inclusive
+    ])
+    det = CoRepost(window="10s", **RAW).fit(ws)
+    assert edges(det) == [
+        ("a", "b", 2, 2, 2, 2),  # p1 (Δt 3 s) and p2 (Δt 1 s)
+        ("a", "c", 1, 1, 1, 1),  # p2, Δt exactly 10 s
+    ]
+    assert evidence(det) == [
+        ("a", "a1", "b", "b1", "twitter:p1", 3.0),
+        ("a", "a2", "b", "b2", "twitter:p2", -1.0),
+        ("a", "a2", "c", "c2", "twitter:p2", 10.0),
+    ]
+
+
+def test_pair_counts_gives_the_raw_windowed_edges_with_cnt_directed_weights(workspace):
+    ws = workspace([
+        post("a", 0, "a1", repost_of="x"),
+        post("a", 1, "a2", repost_of="x"),  # a reposts x twice: two of a's posts have a partner
+        post("b", 2, "b1", repost_of="x"),
+    ])
+    t = pair_counts(ws, "co-repost", 60)
+    assert t.select(["account_a", "account_b", "n_pairs", "n_objects", "n_posts_a", "n_posts_b", "kept"]).to_pylist() == [
+        {"account_a": "a", "account_b": "b", "n_pairs": 2, "n_objects": 1, "n_posts_a": 2, "n_posts_b": 1, "kept": True}
+    ]
+
+
+def test_co_link_pairs_accounts_across_platforms_on_the_same_normalised_url(workspace):
+    url = "https://example.org/story"
+    ws = workspace([
+        post("a", 0, "a1", urls=[url], domains=["example.org"]),
+        post("f", 20, "f1", platform="facebook", urls=[url], domains=["example.org"]),
+        post("b", 30, "b1", urls=["https://example.org/other"], domains=["example.org"]),
+    ])
+    # The account key is (platform, account_id): facebook/f sorts before twitter/a.
+    assert edges(CoLink(window="60s", **RAW).fit(ws)) == [("f", "a", 1, 1, 1, 1)]
+    # At domain level all three share example.org within 60 s.
+    domain = CoLink(window="60s", level="domain", **RAW).fit(ws)
+    assert [(r["platform_a"], r["account_a"], r["platform_b"], r["account_b"]) for r in domain.edges_.to_pylist()] == [
+        ("facebook", "f", "twitter", "a"),
+        ("facebook", "f", "twitter", "b"),
+        ("twitter", "a", "twitter", "b"),
+    ]
+
+
+def test_co_reply_pairs_accounts_replying_to_the_same_post(workspace):
+    ws = workspace([
+        post("a", 0, "a1", reply_to="t"),
+        post("b", 30, "b1", reply_to="t"),
+        post("c", 30, "c1", reply_to="other"),
+    ])
+    assert edges(CoReply(window="1m", **RAW).fit(ws)) == [("a", "b", 1, 1, 1, 1)]
+
+
+def test_co_hashtag_compares_the_hashtag_set_or_its_sequence(workspace):
+    ws = workspace([
+        post("a", 0, "a1", hashtags=["x", "y"]),
+        post("b", 10, "b1", hashtags=["y", "x"]),  # same set, other order
+        post("c", 20, "c1", hashtags=["x"]),       # one hashtag: below min_hashtags=2
+    ])
+    assert edges(CoHashtag(window="1m", **RAW).fit(ws)) == [("a", "b", 1, 1, 1, 1)]
+    assert edges(CoHashtag(window="1m", mode="sequence", **RAW).fit(ws)) == []
+
+
+def test_co_mention_pairs_accounts_mentioning_the_same_handle_but_not_in_reposts(workspace):
+    ws = workspace([
+        post("a", 0, "a1", mentions=["target"]),
+        post("b", 5, "b1", mentions=["target"]),
+        post("c", 6, "c1", mentions=["target"], repost_of="zz"),  # RT @target: a repost
+    ])
+    assert edges(CoMention(window="1m", **RAW).fit(ws)) == [("a", "b", 1, 1, 1, 1)]
+
+
+def test_co_media_pairs_accounts_posting_the_same_media_hash(workspace):
+    ws = workspace([
+        post("a", 0, "a1", media=["sha:1", "sha:2"]),
+        post("b", 5, "b1", media=["sha:2"]),
+    ])
+    det = CoMedia(window="1m", **RAW).fit(ws)
+    assert edges(det) == [("a", "b", 1, 1, 1, 1)]
+    assert evidence(det) == [("a", "a1", "b", "b1", "sha:2", 5.0)]
+
+
+def test_identical_text_uses_original_posts_and_ignores_short_texts(workspace):
+    text = "the election was stolen, share before they delete"
+    ws = workspace([
+        post("a", 0, "a1", text=text),
+        post("b", 30, "b1", text=text.upper()),                 # same once case-folded
+        post("c", 40, "c1", text=text, repost_of="a1"),         # a repost: co-repost's business
+        post("d", 50, "d1", text="ok"), post("e", 51, "e1", text="ok"),  # shorter than min_chars
+    ])
+    assert edges(IdenticalText(window="1m", **RAW).fit(ws)) == [("a", "b", 1, 1, 1, 1)]
+
+
+def test_near_text_finds_texts_above_the_jaccard_threshold_only(workspace):
+    base = "one two three four five six seven eight nine ten"
+    ws = workspace([
+        post("a", 0, "a1", text=base),
+        post("b", 10, "b1", text=base + " eleven"),                   # Jaccard 10/11 = 0.91
+        post("c", 20, "c1", text="one two three four five alpha beta gamma delta"),  # 5/14
+    ])
+    det = NearText(window="1m", threshold=0.8, **RAW).fit(ws)
+    assert edges(det) == [("a", "b", 1, 1, 1, 1)]
+    assert [r[:4] for r in evidence(det)] == [("a", "a1", "b", "b1")]
+
+
+def test_synchronous_counts_posts_within_seconds_whatever_they_are(workspace):
+    rows = []
+    for k in range(5):  # five rounds: a and b 2 s apart, c a minute later
+        rows += [post("a", 1000 * k, f"a{k}"), post("b", 1000 * k + 2, f"b{k}"), post("c", 1000 * k + 60, f"c{k}")]
+    det = Synchronous(window="5s", min_posts=5, **RAW).fit(ws := workspace(rows))
+    assert edges(det) == [("a", "b", 5, 1, 5, 5)]
+    assert {r[5] for r in evidence(det)} == {2.0}
+    del ws
+
+
+@pytest.mark.parametrize(
+    ("window", "expected"),
+    [
+        ("2s", []),                           # Δt 3 s is outside
+        ("3s", [("a", "b", 1, 1, 1, 1)]),     # inclusive bound
+        (3.5, [("a", "b", 1, 1, 1, 1)]),      # a number is seconds
+    ],
+)
+def test_the_window_bound_is_inclusive(workspace, window, expected):
+    ws = workspace([post("a", 0, "a1", repost_of="x"), post("b", 3, "b1", repost_of="x")])
+    assert edges(CoRepost(window=window, **RAW).fit(ws)) == expected
