@@ -28,7 +28,9 @@ import json, resource, sys, time
 import polars as pl
 import lockstep
 ws_path, labels_path, threads, memory = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-with lockstep.Workspace(ws_path, threads=threads, memory_limit=memory) as ws:
+with lockstep.Workspace(ws_path) as ws:
+    ws.con.execute(f"SET threads = {threads}")
+    ws.con.execute(f"SET memory_limit = '{memory}'")
     t = time.perf_counter()
     det = lockstep.detect(ws, write=True, seed=0)
     seconds = time.perf_counter() - t

@@ -36,6 +36,7 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=4, help="trials per condition")
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--out", default=str(REPO / "src" / "lockstep" / "aliases" / "calibration.json"))
+    ap.add_argument("--save-pairs", help="also write the scored calibration pairs to this Parquet file")
     args = ap.parse_args()
     root = Path(args.data)
     cal_authors, _ = c50_author_split(root)
@@ -47,12 +48,16 @@ def main() -> None:
             linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=args.seed).fit(names, texts)
             pairs = linker.pairs_.copy()
             pairs["same"] = pair_truth(pairs, dict(zip(names, truth)))
+            pairs["condition"] = ci
+            pairs["trial_names"] = len(frames)
             pairs["log10_min_chars"] = np.log10(np.maximum(np.minimum(pairs["n_chars_a"], pairs["n_chars_b"]), 1))
             frames.append(pairs)
         print(f"condition k={k} truncate={trunc}: {time.perf_counter() - t0:.0f} s", flush=True)
     import pandas as pd
 
     data = pd.concat(frames, ignore_index=True)
+    if args.save_pairs:
+        data.drop(columns=["evidence"]).to_parquet(args.save_pairs, index=False)
     y = data["same"].to_numpy()
     models = {}
     for name, cols in (

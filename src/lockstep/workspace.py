@@ -108,8 +108,7 @@ class Workspace:
         if read_only and not db.exists():
             raise WorkspaceError(f"{self.path}: not a lockstep workspace (no {DB_NAME}); run `lockstep ingest` first")
         self.path.mkdir(parents=True, exist_ok=True)
-        # No progress bar: DuckDB would draw it on stdout, into `--json` output.
-        config: dict[str, Any] = {"temp_directory": str(self.path / "tmp"), "enable_progress_bar": False}
+        config: dict[str, Any] = {"temp_directory": str(self.path / "tmp")}
         if memory_limit:
             config["memory_limit"] = memory_limit
         if threads:
@@ -126,6 +125,8 @@ class Workspace:
             raise WorkspaceError(f"{self.path}: cannot open the workspace database: {e}") from None
         # Timestamps come back in UTC whatever the machine's zone: same input, same output.
         self.con.execute("SET TimeZone = 'UTC'")
+        # No progress bar: DuckDB would draw it on stdout, into `--json` output.
+        self.con.execute("SET enable_progress_bar = false")
         self._init_schema()
 
     def _init_schema(self) -> None:

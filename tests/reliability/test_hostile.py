@@ -51,7 +51,7 @@ def hostile_report(tmp_path_factory):
 
 
 def test_csv_exports_neutralise_formulas(hostile_report):
-    out, p = hostile_report
+    out, _ = hostile_report
     for path in out.glob("*.csv"):
         with open(path, newline="", encoding="utf-8") as f:
             for row in csv.reader(f):

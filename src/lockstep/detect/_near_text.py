@@ -17,8 +17,6 @@ from lockstep.detect._base import Detector, Interval, Options
 
 __all__ = ["NearText", "lsh_bands"]
 
-_P = np.uint64(2**31 - 1)  # Mersenne prime for the universal hashes a·x + b mod P
-
 
 def lsh_bands(threshold: float, num_perm: int, target: float = 0.99) -> tuple[int, int]:
     """``(bands, rows)`` with ``bands · rows ≤ num_perm`` that finds a pair at ``threshold`` with
@@ -112,13 +110,18 @@ class NearText(Detector):
         docs = e.fetch_arrow(f"SELECT pid, acc, t FROM {p}_docs ORDER BY pid")
         keys = self._band_keys(tok, docs.num_rows, self.seed_)
         bands = keys.shape[1]
+        flat = keys.reshape(-1)
+        # Most texts share no band with any other: drop band keys seen once before the engine
+        # has to group them (12 keys a post otherwise).
+        _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
+        keep = counts[inverse] >= 2
         e.register_arrow(
             f"{p}_bands",
             pa.table({
-                "pid": np.repeat(docs["pid"].to_numpy(), bands),
-                "acc": np.repeat(docs["acc"].to_numpy(), bands),
-                "t": np.repeat(docs["t"].to_numpy(), bands),
-                "object": keys.reshape(-1),
+                "pid": np.repeat(docs["pid"].to_numpy(), bands)[keep],
+                "acc": np.repeat(docs["acc"].to_numpy(), bands)[keep],
+                "t": np.repeat(docs["t"].to_numpy(), bands)[keep],
+                "object": flat[keep],
             }),
         )
 
@@ -127,19 +130,22 @@ class NearText(Detector):
         if n_docs == 0:
             return np.zeros((0, bands), dtype=np.int64)
         pid = tok["pid"].to_numpy()
-        x = (tok["h"].to_numpy().astype(np.uint64) % _P).astype(np.uint64)
+        x = tok["h"].to_numpy().astype(np.uint64)
         starts = np.flatnonzero(np.r_[True, pid[1:] != pid[:-1]])
         rng = np.random.default_rng(seed)
-        a = rng.integers(1, int(_P), size=bands * rows, dtype=np.uint64)
-        b = rng.integers(0, int(_P), size=bands * rows, dtype=np.uint64)
+        # Multiply-shift hashing (wrapping 64-bit a·x + b, top 32 bits): a universal family that
+        # needs no modulo, which numpy computes slowly on 64-bit integers.
+        a = rng.integers(1, 2**63, size=bands * rows, dtype=np.uint64) | np.uint64(1)
+        b = rng.integers(0, 2**63, size=bands * rows, dtype=np.uint64)
         mix = rng.integers(1, 2**62, size=rows, dtype=np.uint64) | np.uint64(1)
+        shift = np.uint64(32)
         out = np.empty((starts.size, bands), dtype=np.int64)
         with np.errstate(over="ignore"):
             for band in range(bands):
                 key = np.zeros(starts.size, dtype=np.uint64)
                 for r in range(rows):
                     k = band * rows + r
-                    sig = np.minimum.reduceat((a[k] * x + b[k]) % _P, starts)
+                    sig = np.minimum.reduceat((a[k] * x + b[k]) >> shift, starts)
                     key = key * mix[r] + sig  # wraps mod 2^64 on purpose: a hash of the row tuple
                 # The band number goes in the top byte so equal rows in different bands differ.
                 out[:, band] = ((key >> np.uint64(8)) | (np.uint64(band) << np.uint64(56))).view(np.int64)

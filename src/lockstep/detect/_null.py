@@ -132,14 +132,20 @@ def _activity(ctx: Any, p: str, n: int, observed: np.ndarray, w: int) -> dict[st
     # Ten windows, at least ten minutes: short enough to follow an account's bursts of activity,
     # long enough to hold many windows.
     bin_us = max(_BIN_MIN_US, 10 * w)
+    e.create_table(
+        f"{p}_bins",
+        f"SELECT acc, CAST(floor(t / {bin_us}) AS BIGINT) AS hr, count(DISTINCT pid) AS n "
+        f"FROM {p}_act GROUP BY acc, CAST(floor(t / {bin_us}) AS BIGINT)",
+    )
+    # Two steps on purpose: joining the bins of a and then of b per candidate pair stays linear in
+    # the candidates' bins; left to itself the optimiser may join the bins to each other first.
+    e.create_table(
+        f"{p}_bins_a",
+        f"SELECT c.eid, c.acc_b, ha.hr, ha.n FROM {p}_cand AS c JOIN {p}_bins AS ha ON ha.acc = c.acc_a",
+    )
     t = e.fetch_arrow(
-        f"""WITH h AS (
-  SELECT acc, CAST(floor(t / {bin_us}) AS BIGINT) AS hr, count(DISTINCT pid) AS n
-  FROM {p}_act GROUP BY acc, CAST(floor(t / {bin_us}) AS BIGINT)
-)
-SELECT c.eid, sum(ha.n * hb.n) AS nn
-FROM {p}_cand AS c JOIN h AS ha ON ha.acc = c.acc_a JOIN h AS hb ON hb.acc = c.acc_b AND hb.hr = ha.hr
-GROUP BY c.eid"""
+        f"SELECT x.eid, sum(x.n * hb.n) AS nn FROM {p}_bins_a AS x "
+        f"JOIN {p}_bins AS hb ON hb.acc = x.acc_b AND hb.hr = x.hr GROUP BY x.eid"
     )
     nn = np.zeros(n)
     nn[t["eid"].to_numpy()] = t["nn"].to_numpy().astype(float)

@@ -182,30 +182,37 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     # One post may carry the same object twice (a URL in text and card): count each post pair once.
     det.n_pairs_ = e.count(f"{p}_pairs")
 
+    # Counts per account pair first; the costlier statistics (distinct posts, median Δt) only
+    # for the pairs that reach min_count.
     e.create_table(
-        f"{p}_edges",
+        f"{p}_agg",
         f"""WITH per_obj AS (
   SELECT acc_a, acc_b, obj, count(*) AS n FROM {p}_pairs GROUP BY acc_a, acc_b, obj
-), agg AS (
-  SELECT acc_a, acc_b, sum(n) AS n_pairs, count(*) AS n_objects, sum(o.weight) AS strength
-  FROM per_obj JOIN {p}_obj AS o ON o.obj = per_obj.obj GROUP BY acc_a, acc_b
+)
+SELECT acc_a, acc_b, sum(n) AS n_pairs, count(*) AS n_objects, sum(o.weight) AS strength
+FROM per_obj JOIN {p}_obj AS o ON o.obj = per_obj.obj GROUP BY acc_a, acc_b""",
+    )
+    e.create_table(f"{p}_cand0", f"SELECT * FROM {p}_agg WHERE {det.count_column} >= {int(det.min_count)}")
+    e.create_table(
+        f"{p}_edges",
+        f"""WITH x AS (
+  SELECT p.* FROM {p}_pairs AS p JOIN {p}_cand0 AS c ON c.acc_a = p.acc_a AND c.acc_b = p.acc_b
 ), base AS (
   SELECT acc_a, acc_b, min(pid_a) AS pa0, max(pid_a) AS pa1, min(pid_b) AS pb0, max(pid_b) AS pb1,
          median(abs(t_b - t_a)) / 1e6 AS median_dt_s
-  FROM {p}_pairs GROUP BY acc_a, acc_b
+  FROM x GROUP BY acc_a, acc_b
 ), multi AS (
   -- Distinct counts are costly and most pairs co-act once: count them only where posts differ.
   SELECT x.acc_a, x.acc_b, count(DISTINCT x.pid_a) AS n_posts_a, count(DISTINCT x.pid_b) AS n_posts_b
-  FROM {p}_pairs AS x
+  FROM x
   JOIN (SELECT acc_a, acc_b FROM base WHERE pa0 <> pa1 OR pb0 <> pb1) AS m ON m.acc_a = x.acc_a AND m.acc_b = x.acc_b
   GROUP BY x.acc_a, x.acc_b
 )
 SELECT agg.acc_a, agg.acc_b, CAST(agg.n_pairs AS BIGINT) AS n_pairs, CAST(agg.n_objects AS BIGINT) AS n_objects,
        CAST(coalesce(multi.n_posts_a, 1) AS BIGINT) AS n_posts_a, CAST(coalesce(multi.n_posts_b, 1) AS BIGINT) AS n_posts_b,
        CAST(agg.strength AS DOUBLE) AS strength, CAST(base.median_dt_s AS DOUBLE) AS median_dt_s
-FROM agg JOIN base ON base.acc_a = agg.acc_a AND base.acc_b = agg.acc_b
-LEFT JOIN multi ON multi.acc_a = agg.acc_a AND multi.acc_b = agg.acc_b
-WHERE agg.{det.count_column} >= {int(det.min_count)}""",
+FROM {p}_cand0 AS agg JOIN base ON base.acc_a = agg.acc_a AND base.acc_b = agg.acc_b
+LEFT JOIN multi ON multi.acc_a = agg.acc_a AND multi.acc_b = agg.acc_b""",
     )
     cand = e.fetch_arrow(f"SELECT * FROM {p}_edges ORDER BY acc_a, acc_b")
     null = det.null_model_

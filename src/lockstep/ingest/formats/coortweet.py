@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
+from lockstep.errors import MappingError
 from lockstep.ingest._base import FieldError, Reader, Record, Rejection, Sample, build_post, register_reader
 from lockstep.ingest._normalize import content_id
 from lockstep.ingest.formats._common import build_safely, csv_raw, iter_csv
@@ -83,7 +84,11 @@ class CooRTweetReader(Reader):
             return
         layout = _layout(table.header)
         if layout is None:
-            raise FieldError(None, "not a CooRTweet table")  # only reached with --format coortweet
+            # Only reached with --format coortweet: a file-level problem, reported as such.
+            raise MappingError(
+                f"{path}: not a CooRTweet table (columns: {', '.join(table.header[:30])}); "
+                "expected object_id/account_id/content_id/timestamp_share or an id table"
+            )
         index = {name: i for i, name in enumerate(table.header)}
         run: list[tuple[int, Record]] = []
         run_key: tuple[str, str, Any] | None = None

@@ -34,7 +34,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from lockstep.errors import MappingError
+from lockstep.errors import MappingError, UnreadableFileError
 from lockstep.ingest._base import (
     _ACCOUNT_MAP_TARGETS,
     FieldError,
@@ -129,6 +129,8 @@ class _TableReader(Reader):
             post["kind"] = str(post["kind"]).strip().lower()
         if post["post_id"] is None:
             # Hash the parsed time, so that one row read from CSV or Parquet gets one id.
+            if post["created_at"] is None:
+                raise FieldError("created_at", "created_at is missing")
             try:
                 when = parse_timestamp(post["created_at"]).isoformat()
             except ValueError as e:
@@ -227,6 +229,7 @@ class ParquetReader(_TableReader):
         return 0.95 if sample.head[:4] == b"PAR1" else 0.0
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         seekable = False
@@ -241,12 +244,23 @@ class ParquetReader(_TableReader):
             shutil.copyfileobj(stream, spool, 1 << 20)
             spool.seek(0)
         try:
-            pf = pq.ParquetFile(spool or stream)
-            names = pf.schema_arrow.names
+            try:
+                pf = pq.ParquetFile(spool or stream)
+                names = pf.schema_arrow.names
+            except (pa.ArrowException, OSError) as e:
+                raise UnreadableFileError(f"{path}: not a readable Parquet file: {e}") from None
             fields = self._fields(names, path)
             wanted = sorted(set(fields.values()))
             n = 0
-            for batch in pf.iter_batches(batch_size=10_000, columns=wanted):
+            batches = pf.iter_batches(batch_size=10_000, columns=wanted)
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                except (pa.ArrowException, OSError) as e:
+                    # A damaged row group: the rows before it are kept, the file is reported.
+                    raise UnreadableFileError(f"{path}: Parquet data damaged after record {n}: {e}") from None
                 for values in batch.to_pylist():
                     n += 1
                     yield build_safely(n, lambda v=values: dumps(v), lambda v=values, i=n: self._record(v, fields, i))
