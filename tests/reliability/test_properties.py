@@ -117,7 +117,7 @@ def test_the_csv_reader_yields_exactly_one_item_per_data_row(rows):
     assert all(isinstance(i, Record | Rejection) for i in items)
     # Every written row is a Record or a Rejection; none vanishes, none is invented.
     assert len(items) == n
-    for item, (pid, acc, when, text) in zip(items, rows):
+    for item, (pid, _acc, _when, text) in zip(items, rows):
         if isinstance(item, Record):
             assert item.post["post_id"] == str(pid)
             assert item.post["text"] == (text if text.strip() else None)

@@ -99,10 +99,22 @@ __all__ = [
 
 
 class _CallableModule(__import__("types").ModuleType):
-    # `lockstep.detect(ws)` reads as the verb the issue promises while `lockstep.detect.CoRepost`
-    # keeps working: the package module itself forwards calls to detect().
+    """`lockstep.detect(ws)` reads as the verb the issue promises while `lockstep.detect.CoRepost`
+    keeps working: the package module itself forwards calls to :func:`detect`.
+
+    ``detect`` is a property returning the module, so ``lockstep.detect`` is this callable module
+    however it is reached: ``import lockstep.detect``, ``from lockstep.detect import detect``, or
+    the lazy ``lockstep.detect`` attribute of the top-level package (which fetches the
+    ``detect`` attribute of this module).
+    """
+
     def __call__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        return detect(*args, **kwargs)
+        return _detect(*args, **kwargs)
+
+    @property
+    def detect(self):  # type: ignore[no-untyped-def]
+        return self
 
 
+_detect = detect
 __import__("sys").modules[__name__].__class__ = _CallableModule

@@ -57,6 +57,7 @@ CLUSTER_TEST_SCHEMA = pa.schema([
     ("cluster", pa.int64()), ("signal", pa.string()),
     ("n_edges", pa.int64()),      # candidate edges of this signal inside the cluster
     ("density", pa.float64()),    # n_edges / member pairs
+    ("n_significant", pa.int64()),  # of those, significant on their own (q ≤ fdr)
     ("observed", pa.float64()),   # Σ of their observed counts
     ("expected", pa.float64()),   # Σ of their expected counts under the signal's null
     ("excess", pa.float64()),     # observed / expected
@@ -68,7 +69,7 @@ CLUSTER_TEST_SCHEMA = pa.schema([
 def cluster_tests(
     clusters: pa.Table, coaction_edges: pa.Table, *, alpha: float = 1e-3,
     min_excess: float | dict[str, float] | None = None, min_density: float = 0.5,
-    nulls: dict[str, str | None] | None = None,
+    nulls: dict[str, str | None] | None = None, fdr: float = 0.01,
 ) -> pa.Table:
     """Test each cluster as a whole against the null models.
 
@@ -80,8 +81,9 @@ def cluster_tests(
     signal has ``p_value ≤ alpha``, ``excess ≥ min_excess`` (per null model: default 1.25 for
     ``delay``, 2 for ``activity``, whose expectation ignores bursts of activity shorter than its
     bins, such as feed bots posting the minute a headline appears) and candidate edges between at least
-    ``min_density`` of the member pairs: a campaign's members co-act pairwise, while a sparse
-    cluster stitched together from a few lucky pairs of a viral crowd does not. Signals run
+    ``min_density`` of the member pairs, or at least half of its candidate edges significant on
+    their own and at least half as many as members: a campaign's members co-act pairwise, while a sparse cluster stitched together
+    from a few lucky pairs of a viral crowd does not. Signals run
     without a null (raw mode) make every cluster coordinated.
     """
     import numpy as np
@@ -91,7 +93,7 @@ def cluster_tests(
     if clusters.num_rows == 0 or coaction_edges.num_rows == 0:
         return CLUSTER_TEST_SCHEMA.empty_table()
     cl = pl.from_arrow(clusters)
-    ed = pl.from_arrow(coaction_edges).with_columns(
+    ed = pl.from_arrow(coaction_edges).with_columns(pl.lit(fdr).alias("_fdr")).with_columns(
         pl.when(pl.col("signal").is_in(["synchronous"]) | pl.col("n_shared").is_null())
         .then(pl.col("n_pairs")).otherwise(pl.col("n_objects")).cast(pl.Float64).alias("_obs")
     )
@@ -106,6 +108,7 @@ def cluster_tests(
         pl.col("_obs").sum().alias("observed"),
         pl.col("expected").sum().alias("expected"),
         pl.col("expected").is_null().all().alias("_raw"),
+        (pl.col("q_value") <= pl.col("_fdr")).sum().cast(pl.Int64).alias("n_significant"),
     ).join(size, on="cluster").sort("cluster", "signal")
     thresholds = {**DEFAULT_MIN_EXCESS, **(
         min_excess if isinstance(min_excess, dict)
@@ -122,11 +125,18 @@ def cluster_tests(
         excess = np.where(exp > 0, obs / exp, np.inf)
     p = np.where(exp > 0, stats.poisson.sf(obs - 1, np.maximum(exp, 1e-300)), 0.0)
     p = np.where(raw, np.nan, p)
-    coordinated = raw | ((p <= alpha) & (excess >= need) & (density >= min_density))
+    n_sig = agg["n_significant"].to_numpy()
+    n_edges = agg["n_edges"].to_numpy()
+    # Pairwise enough: candidate edges between most member pairs, or most of the candidate edges
+    # significant on their own (a stealthy campaign whose members skip many bursts).
+    # (and enough of them to reach half the members: one lucky pair does not make a crowd coordinated).
+    pairwise = (density >= min_density) | ((2 * n_sig >= n_edges) & (2 * n_sig >= n))
+    coordinated = raw | ((p <= alpha) & (excess >= need) & pairwise)
     return pa.table(
         {
             "cluster": agg["cluster"].to_arrow(), "signal": agg["signal"].to_arrow(),
             "n_edges": agg["n_edges"].to_arrow(), "density": pa.array(density, pa.float64()),
+            "n_significant": agg["n_significant"].to_arrow(),
             "observed": pa.array(obs, pa.float64()),
             "expected": pa.array(np.where(raw, np.nan, exp), pa.float64()),
             "excess": pa.array(np.where(raw, np.nan, excess), pa.float64()),

@@ -219,6 +219,7 @@ class Detection:
                      list(DETECTORS))
         clusters = leiden_clusters(graph, resolution=self.resolution, seed=self.seed, min_size=self.min_cluster_size)
         # 2. Judge each cluster as a whole; keep the coordinated ones.
+        self._cand_clusters = clusters  # kept for diagnostics
         tests = cluster_tests(clusters, coaction, alpha=self.cluster_alpha, min_excess=self.min_excess,
                               min_density=self.min_density,
                               nulls={n: d.null_model_ for n, d in detectors.items()})

@@ -189,6 +189,8 @@ def normalize_url(url: str) -> str:
     if scheme not in ("http", "https", "ftp") or not parts.hostname:
         raise ValueError(f"not an absolute web URL: {url[:120]!r}")
     host = parts.hostname.lower().rstrip(".")
+    if not host:  # "http://." has a hostname of dots only
+        raise ValueError(f"not an absolute web URL: {url[:120]!r}")
     # An undecodable Unicode host stays as it is: still comparable.
     with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
