@@ -228,15 +228,9 @@ def run_lockstep(csv: Path, ws_path: Path, window: int, similarity: float, signa
             try:
                 edges[s] = pair_counts(ws, signal, float(window), seed=0, **params)
             except Exception as e:  # a failing detector is reported, and the other signals still run
-                if "lambda" not in str(e) or signal != "near-text":
-                    print(f"failed: {type(e).__name__}: {str(e)[:200]}", flush=True)
-                    notes.append(f"{signal} failed: {type(e).__name__}: {str(e)[:300]}")
-                    continue
-                # near-text's `x -> ...` lambda is refused by DuckDB >= 1.5 unless this is set.
-                notes.append(f"{signal}: needed SET lambda_syntax = 'ENABLE_SINGLE_ARROW' ({str(e)[:90]})")
-                ddl(ws.con, "SET lambda_syntax = 'ENABLE_SINGLE_ARROW'")
-                t = time.perf_counter()
-                edges[s] = pair_counts(ws, signal, float(window), seed=0, **params)
+                print(f"failed: {type(e).__name__}: {str(e)[:200]}", flush=True)
+                notes.append(f"{signal} failed: {type(e).__name__}: {str(e)[:300]}")
+                continue
             seconds[s] = time.perf_counter() - t
             print(f"{seconds[s]:.1f} s, {edges[s].num_rows:,} edges", flush=True)
     return LockstepRun(ingest_s, res.n_accepted, seconds, edges, notes)

@@ -52,6 +52,11 @@ _SCHEMA_SQL = [
     _create_sql("account_observations", ACCOUNT_FIELDS, ",\n  obs_hash VARCHAR NOT NULL"),
     _create_sql("rejected", REJECTED_FIELDS),
     _create_sql("sources", SOURCE_FIELDS),
+    # An ingest in progress: where each table ended before it started (see ingest/_driver.py).
+    """CREATE TABLE IF NOT EXISTS ingest_journal (
+  journal_id BIGINT, source_id VARCHAR, path VARCHAR, started_at TIMESTAMPTZ,
+  posts_end BIGINT, account_observations_end BIGINT, rejected_end BIGINT, duplicates_end BIGINT
+)""",
     """CREATE TABLE IF NOT EXISTS duplicates (
   source_file VARCHAR NOT NULL, source_line BIGINT, platform VARCHAR NOT NULL, post_id VARCHAR NOT NULL,
   same_content BOOLEAN
@@ -128,6 +133,26 @@ class Workspace:
         # No progress bar: DuckDB would draw it on stdout, into `--json` output.
         self.con.execute("SET enable_progress_bar = false")
         self._init_schema()
+        self.recovered_ = self._recover()
+
+    def _recover(self) -> list[str]:
+        """Remove the partial rows of ingests that were interrupted (killed, crashed)."""
+        has_journal = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'ingest_journal'"
+        ).fetchall()[0][0]
+        if not has_journal:
+            return []
+        if self.read_only:
+            pending = [r[0] for r in self.con.execute("SELECT path FROM ingest_journal").fetchall()]
+            if pending:
+                raise WorkspaceError(
+                    f"{self.path}: the ingest of {', '.join(pending)} was interrupted and left partial rows; "
+                    "open the workspace for writing (run `lockstep ingest` again) to remove them"
+                )
+            return []
+        from lockstep.ingest._driver import undo_journal
+
+        return undo_journal(self.con)
 
     def _init_schema(self) -> None:
         has_meta = self.con.execute(

@@ -2,8 +2,8 @@
 
 Up to ``all_pairs_max`` names every pair is scored. Beyond that, each name's ``k`` nearest
 neighbours are found in two cheap spaces — the character view and the topic-masked view, each
-reduced to a few hundred dimensions by a seeded randomized SVD — with blocked dense dot products,
-and only the union of those pairs is scored. 10,000 names then cost about 10,000 × 2k full
+pruned to every name's 200 heaviest n-grams — with blocked sparse products, and only the union of
+those pairs is scored. 10,000 names then cost about 10,000 × 2k full
 comparisons instead of 50 million.
 """
 
@@ -19,39 +19,58 @@ def all_pairs(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx[a], idx[b]
 
 
-def _reduce(m, n_components: int, seed: int) -> np.ndarray:
-    from sklearn.decomposition import TruncatedSVD
+def _prune(m, keep: int):
+    """Each row's ``keep`` heaviest features, renormalised: the distinctive n-grams of a name.
+
+    Dropping the light, common features makes the sparse product cheap (a feature held by every
+    name would otherwise pair everyone with everyone) and barely changes who is nearest.
+    """
+    import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
-    k = min(n_components, m.shape[1] - 1, m.shape[0] - 1)
-    if k < 2:
-        return normalize(m.toarray()) if m.shape[1] else np.zeros((m.shape[0], 1))
-    red = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=4, random_state=seed).fit_transform(m)
-    return normalize(red).astype(np.float32)
+    m = m.tocsr()
+    indptr, indices, data = [0], [], []
+    for r in range(m.shape[0]):
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        d = m.data[lo:hi]
+        if len(d) > keep:
+            sel = np.argpartition(-d, keep - 1)[:keep]
+            sel.sort()
+        else:
+            sel = np.arange(len(d))
+        indices.append(m.indices[lo:hi][sel])
+        data.append(d[sel])
+        indptr.append(indptr[-1] + len(sel))
+    out = sp.csr_matrix(
+        (np.concatenate(data) if data else np.zeros(0, np.float32),
+         np.concatenate(indices) if indices else np.zeros(0, np.int32), np.array(indptr)),
+        shape=m.shape,
+    )
+    return normalize(out)
 
 
-def top_k_pairs(vectors: np.ndarray, rows: np.ndarray, k: int, block: int = 2048) -> set[tuple[int, int]]:
-    """Pairs (i < j) where j is among the ``k`` most similar rows of i (or i of j), by dot product."""
+def top_k_pairs(m, rows: np.ndarray, k: int, block: int = 1000) -> set[tuple[int, int]]:
+    """Pairs (i < j) where j is among the ``k`` most similar rows of i (by dot product of sparse rows)."""
     out: set[tuple[int, int]] = set()
-    v = vectors[rows]
+    v = m[rows]
+    vt = v.T.tocsr()
     k = min(k, len(rows) - 1)
     if k <= 0:
         return out
     for s in range(0, len(rows), block):
-        sims = v[s : s + block] @ v.T
+        sims = (v[s : s + block] @ vt).toarray()
         for r in range(sims.shape[0]):
             sims[r, s + r] = -np.inf
         nn = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        for r in range(nn.shape[0]):
-            a = int(rows[s + r])
-            for c in nn[r]:
-                b = int(rows[c])
-                out.add((a, b) if a < b else (b, a))
+        a = np.repeat(rows[s : s + block], k)
+        b = rows[nn.ravel()]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        out.update(zip(lo.tolist(), hi.tolist()))
     return out
 
 
 def candidate_pairs(
-    feats, rows: np.ndarray, *, k: int = 10, all_pairs_max: int = 400, n_components: int = 256, seed: int = 0
+    feats, rows: np.ndarray, *, k: int = 10, all_pairs_max: int = 400, n_features: int = 200
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of names (indices into ``feats``) to score fully.
 
@@ -64,19 +83,14 @@ def candidate_pairs(
         Neighbours per name and per view.
     all_pairs_max : int
         Up to this many names, every pair is a candidate.
-    n_components : int
-        Dimensions of the reduced views.
-    seed : int
-        Seed of the randomized SVD.
+    n_features : int
+        Features kept per name (its heaviest TF-IDF weights) for the neighbour search.
     """
     rows = np.sort(np.asarray(rows, dtype=np.int64))
     if len(rows) <= all_pairs_max:
         return all_pairs(rows)
     pairs: set[tuple[int, int]] = set()
     for m in (feats.char, feats.masked):
-        vec = _reduce(m[rows], n_components, seed)
-        full = np.zeros((m.shape[0], vec.shape[1]), dtype=np.float32)
-        full[rows] = vec
-        pairs |= top_k_pairs(full, rows, k)
+        pairs |= top_k_pairs(_prune(m, n_features), rows, k)
     arr = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     return arr[:, 0], arr[:, 1]

@@ -147,10 +147,13 @@ def function_word_rates(text: str) -> np.ndarray:
     return counts / max(len(tokens), 1)
 
 
+_EMOJI_CANDIDATE = re.compile(r"[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+
+
 def emoji_counts(text: str) -> dict[str, int]:
     """How often each emoji character occurs."""
     out: dict[str, int] = {}
-    for ch in text:
+    for ch in _EMOJI_CANDIDATE.findall(text):
         if is_emoji(ch):
             out[ch] = out.get(ch, 0) + 1
     return out

@@ -175,9 +175,7 @@ class AliasLinker:
         self.calibration_used_ = "cohort" if use_cohort else "raw"
         model = models[self.calibration_used_]
 
-        i, j = candidate_pairs(
-            feats, rows, k=self.n_candidates, all_pairs_max=self.all_pairs_max, seed=self.seed
-        )
+        i, j = candidate_pairs(feats, rows, k=self.n_candidates, all_pairs_max=self.all_pairs_max)
         cols: dict[str, np.ndarray] = {}
         for name in SCORERS:
             cols[f"score_{name}"] = scorers[name](i, j) if len(i) else np.zeros(0)

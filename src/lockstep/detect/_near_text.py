@@ -93,8 +93,8 @@ class NearText(Detector):
     def _tokens_sql(self, ctx: Any) -> str:
         where = "text_norm IS NOT NULL" + ("" if self.include_reposts else " AND kind <> 'repost'")
         return (
-            "SELECT pid, acc, t, list_distinct(list_filter("
-            r"regexp_split_to_array(text_norm, '[^\p{L}\p{N}_]+'), lambda x: x <> '')) AS toks "
+            # Word tokens: runs of letters, digits and underscores (any script).
+            r"SELECT pid, acc, t, list_distinct(regexp_extract_all(text_norm, '[\p{L}\p{N}_]+')) AS toks "
             f"FROM {ctx.posts} WHERE {where}"
         )
 
@@ -113,8 +113,9 @@ class NearText(Detector):
         flat = keys.reshape(-1)
         # Most texts share no band with any other: drop band keys seen once before the engine
         # has to group them (12 keys a post otherwise).
-        _, inverse, counts = np.unique(flat, return_inverse=True, return_counts=True)
-        keep = counts[inverse] >= 2
+        import polars as pl
+
+        keep = pl.Series(flat).is_duplicated().to_numpy()
         e.register_arrow(
             f"{p}_bands",
             pa.table({

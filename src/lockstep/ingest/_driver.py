@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import operator
@@ -21,7 +22,7 @@ from lockstep.schema import ACCOUNT_FIELDS, ACCOUNTS, POST_FIELDS, POSTS, REJECT
 if TYPE_CHECKING:
     from lockstep.workspace import Workspace
 
-__all__ = ["IngestResult", "ingest_file"]
+__all__ = ["IngestResult", "ingest_file", "undo_journal"]
 
 # Records per batch written to DuckDB: large enough to amortise a join, small enough that memory
 # stays bounded whatever the file size.
@@ -91,7 +92,7 @@ def ingest_file(
     platform: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> IngestResult:
-    """Read one source into the workspace in a single transaction; see :meth:`Workspace.ingest`."""
+    """Read one source into the workspace, whole or not at all; see :meth:`Workspace.ingest`."""
     t0 = time.perf_counter()
     sample = source.sample()
     reader_cls = detect_format(sample, source.path, format)
@@ -110,7 +111,12 @@ def ingest_file(
 
     batch = _Batch(source.path)
     con = ws.con
-    con.execute("BEGIN TRANSACTION")
+    # Each batch is committed on its own, so memory stays bounded however large the file (one
+    # transaction per file kept every uncommitted row in memory: ~2.7 MB per MB of input). The
+    # journal row, committed first, records where each table ended; if the process dies, the
+    # next open of the workspace deletes what this file had added (Workspace.recover), so the
+    # workspace still holds whole files only.
+    journal_id = _begin_journal(con, source_id, source.path)
     try:
         total = source.size
         with source.open() as raw:
@@ -123,7 +129,7 @@ def ingest_file(
                     last_line = item.line
                     batch.add(item, reader_cls.name)
                     if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
-                        batch.flush(con, result)
+                        _commit_batch(con, batch, result)
             except LockstepError:
                 raise
             except Exception as e:
@@ -133,19 +139,70 @@ def ingest_file(
                     f"{source.path}: reading as {reader_cls.name} stopped after record {last_line}: "
                     f"{type(e).__name__}: {e}"
                 ) from e
+        con.execute("BEGIN TRANSACTION")
         batch.flush(con, result)
         con.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [source_id, source.path, reader_cls.name, result.platform, result.n_read, result.n_accepted,
              result.n_duplicates, result.n_rejected, datetime.now(UTC)],
         )
+        con.execute("DELETE FROM ingest_journal WHERE journal_id = ?", [journal_id])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(Exception):
+            con.execute("ROLLBACK")
+        undo_journal(con)
         raise
     assert result.n_read == result.n_accepted + result.n_duplicates + result.n_rejected
     result.seconds = time.perf_counter() - t0
     return result
+
+
+#: Tables an ingest appends to, in the order the journal records them.
+JOURNALED_TABLES = ("posts", "account_observations", "rejected", "duplicates")
+
+
+def _begin_journal(con: Any, source_id: str, path: str) -> int:
+    # Settle pending deletes first: rowids of existing rows must not move while we append.
+    con.execute("CHECKPOINT")
+    ends = [con.execute(f"SELECT coalesce(max(rowid), -1) FROM {t}").fetchall()[0][0] for t in JOURNALED_TABLES]
+    journal_id = con.execute("SELECT coalesce(max(journal_id), 0) + 1 FROM ingest_journal").fetchall()[0][0]
+    con.execute(
+        "INSERT INTO ingest_journal VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [journal_id, source_id, path, datetime.now(UTC), *ends],
+    )
+    return journal_id
+
+
+def _commit_batch(con: Any, batch: _Batch, result: IngestResult) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        batch.flush(con, result)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def undo_journal(con: Any) -> list[str]:
+    """Remove what unfinished ingests added (rows past the ends their journal rows recorded).
+
+    Returns the paths whose partial rows were removed. Ingests run one at a time (the workspace
+    lock), so an unfinished ingest's rows are the tail of each table.
+    """
+    rows = con.execute(
+        f"SELECT journal_id, path, {', '.join(t + '_end' for t in JOURNALED_TABLES)} FROM ingest_journal ORDER BY journal_id"
+    ).fetchall()
+    if not rows:
+        return []
+    con.execute("BEGIN TRANSACTION")
+    for _, _, *ends in rows:
+        for table, end in zip(JOURNALED_TABLES, ends):
+            con.execute(f"DELETE FROM {table} WHERE rowid > ?", [end])
+    con.execute("DELETE FROM ingest_journal")
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+    return [r[1] for r in rows]
 
 
 class _Batch:
