@@ -160,3 +160,21 @@ def test_hostile_and_empty_texts_do_not_crash():
     linker = link_aliases(names, texts, min_chars=100, topic="none")
     assert sorted(linker.names_["name"]) == sorted(names)
     assert dict(zip(linker.names_["name"], linker.names_["status"]))["empty"] == INSUFFICIENT
+
+
+def test_beyond_all_pairs_max_only_nearest_neighbours_are_scored_and_twins_are_among_them():
+    names, texts, author = scenario(mixed=True)
+    linker = AliasLinker(min_chars=500, topic="none", all_pairs_max=5, n_candidates=2).fit(names, texts)
+    y = same(linker.pairs_, author)
+    assert len(linker.pairs_) < len(names) * (len(names) - 1) // 2
+    assert y.sum() == 12  # all 4 authors × 3 pairs of their names found by the neighbour search
+
+
+def test_past_compression_max_names_the_compression_scorer_is_skipped_not_guessed():
+    names, texts, author = scenario(mixed=True)
+    linker = AliasLinker(min_chars=500, topic="none", compression_max_names=5).fit(names, texts)
+    pairs = linker.pairs_
+    assert linker.compression_used_ is False
+    assert pairs["score_compression"].isna().all()
+    y = same(pairs, author)
+    assert pairs["probability"][y].min() > pairs["probability"][~y].max()

@@ -88,3 +88,17 @@ def test_every_signal_runs_on_posts_that_lack_its_fields(workspace, signal):
     ws = workspace([post("a", 0, "a1"), post("b", 1, "b1")])
     det = get_detector(signal).fit(ws)
     assert det.edges_.num_rows == 0
+
+
+def test_a_read_only_workspace_can_be_read_but_not_written(tmp_path):
+    from lockstep import Workspace
+
+    from .conftest import insert
+
+    with Workspace(tmp_path / "ws") as ws:
+        insert(ws, [post("a", 0, "a1", repost_of="x"), post("b", 1, "b1", repost_of="x")])
+    with Workspace(tmp_path / "ws", read_only=True) as ws:
+        det = lockstep.detect(ws, signals="co-repost", raw=True, write=False)
+        assert det.coaction_edges_.num_rows == 1
+        with pytest.raises(lockstep.detect.DetectorError, match="opened read-only; detect with write=False"):
+            lockstep.detect(ws, signals="co-repost", raw=True)

@@ -272,7 +272,7 @@ def twin_ranks(pairs, names: list[str], twin: dict[str, str]) -> np.ndarray:
 
 
 def evaluate_ira(
-    root: Path, *, sizes=(25, 50, 100), max_accounts: int = 250, seed: int = 0, report: Reporter = _quiet
+    root: Path, *, sizes=(25, 50, 100), max_accounts: int = 150, seed: int = 0, report: Reporter = _quiet
 ) -> dict[str, Any]:
     """Twin ranking: each account's two time halves; rank of the true twin among all other halves."""
     from lockstep.aliases._linker import AliasLinker

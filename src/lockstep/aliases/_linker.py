@@ -29,6 +29,7 @@ _CONSTRAINTS: dict[str, Any] = {
     "n_evidence": (int, 0, None),
     "evidence_min_probability": (float, 0.0, 1.0),
     "compression_chars": (int, 100, None),
+    "compression_max_names": (int, 0, None),
     "seed": (int, None, None),
 }
 
@@ -64,6 +65,9 @@ class AliasLinker:
         Evidence is listed for pairs at or above this probability (the ones a reader looks at).
     compression_chars : int
         Characters of each name the compression scorer reads.
+    compression_max_names : int
+        Above this many scored names the compression scorer (a PPMd run per pair) is skipped;
+        its normalised score then counts as 0, i.e. typical.
     calibration : str or Path, optional
         A calibration JSON file; default the one shipped with lockstep.
     seed : int
@@ -78,6 +82,7 @@ class AliasLinker:
     clusters_ : list of list of str
         Groups of two or more names judged to be one operator.
     calibration_used_, topic_used_, prior_ : str, str, float
+    compression_used_ : bool
 
     Examples
     --------
@@ -100,6 +105,7 @@ class AliasLinker:
         n_evidence: int = 3,
         evidence_min_probability: float = 0.05,
         compression_chars: int = 6000,
+        compression_max_names: int = 2000,
         calibration: str | Path | None = None,
         seed: int = 0,
     ):
@@ -113,6 +119,7 @@ class AliasLinker:
         self.n_evidence = n_evidence
         self.evidence_min_probability = evidence_min_probability
         self.compression_chars = compression_chars
+        self.compression_max_names = compression_max_names
         self.calibration = calibration
         self.seed = seed
 
@@ -170,24 +177,32 @@ class AliasLinker:
 
         models = load_calibration(self.calibration)
         scorers = make_scorers(feats, compression_chars=self.compression_chars)
-        impostors = choose_impostors(len(names), ok, self.n_impostors, self.seed)
+        impostors, cohort = choose_impostors(len(names), ok, self.n_impostors, self.seed)
         use_cohort = impostors.shape[1] >= MIN_COHORT
+        # Compression costs a PPMd run per pair; past compression_max_names it is skipped and its
+        # normalised score set to 0 (typical), which the calibration reads as no evidence either way.
+        self.compression_used_ = n_ok <= self.compression_max_names or not use_cohort
+        skip = () if self.compression_used_ else ("compression",)
         self.calibration_used_ = "cohort" if use_cohort else "raw"
         model = models[self.calibration_used_]
 
         i, j = candidate_pairs(feats, rows, k=self.n_candidates, all_pairs_max=self.all_pairs_max)
         cols: dict[str, np.ndarray] = {}
         for name in SCORERS:
-            cols[f"score_{name}"] = scorers[name](i, j) if len(i) else np.zeros(0)
+            if name in skip:
+                cols[f"score_{name}"] = np.full(len(i), np.nan)
+            else:
+                cols[f"score_{name}"] = scorers[name](i, j) if len(i) else np.zeros(0)
         if use_cohort:
-            stats = cohort_stats(scorers, impostors, rows)
+            stats = cohort_stats(scorers, impostors, cohort, rows, skip=skip)
             for name in SCORERS:
                 cols[f"z_{name}"] = snorm(cols[f"score_{name}"], i, j, stats[name])
         else:
             for name in SCORERS:
                 cols[f"z_{name}"] = np.full(len(i), np.nan)
         cols["log10_min_chars"] = np.log10(np.maximum(np.minimum(feats.n_chars[i], feats.n_chars[j]), 1)).astype(float)
-        x = _design(cols, model)
+        # A skipped scorer (NaN) enters the model at its neutral value 0.
+        x = np.nan_to_num(_design(cols, model), nan=0.0)
         log_lr = model.log_lr(x) if len(i) else np.zeros(0)
         # Each scorer's additive share of the log likelihood ratio: which scorer made the call.
         parts = model.parts(x) if len(i) else np.zeros((0, len(model.features)))
@@ -200,8 +215,9 @@ class AliasLinker:
         self.topic_used_ = resolve_topic(self.topic, len(np.unique(np.concatenate([i, j]))) if len(i) else 0)
         topic = topic_similarity(joined, np.unique(np.concatenate([i, j])) if len(i) else rows, i, j, self.topic_used_)
 
+        emoji = {}
         evidence = [
-            json.dumps(explain_pair(feats, int(a), int(b), self.n_evidence), ensure_ascii=False)
+            json.dumps(explain_pair(feats, int(a), int(b), self.n_evidence, emoji), ensure_ascii=False)
             if p >= self.evidence_min_probability else "[]"
             for a, b, p in zip(i, j, prob)
         ]
@@ -255,11 +271,12 @@ def _design(cols: dict[str, np.ndarray], model: Calibration) -> np.ndarray:
 
 
 def _top_shared_ngrams(m, vocab, a: int, b: int, n: int, keep) -> list[dict[str, Any]]:
-    ra, rb = m[a], m[b]
-    common, ia, ib = np.intersect1d(ra.indices, rb.indices, assume_unique=True, return_indices=True)
+    # Slicing the CSR arrays directly: row indexing of a scipy matrix costs far more.
+    sa, sb = slice(m.indptr[a], m.indptr[a + 1]), slice(m.indptr[b], m.indptr[b + 1])
+    common, ia, ib = np.intersect1d(m.indices[sa], m.indices[sb], assume_unique=True, return_indices=True)
     if not len(common):
         return []
-    w = ra.data[ia] * rb.data[ib]
+    w = m.data[sa][ia] * m.data[sb][ib]
     out = []
     for k in np.argsort(-w, kind="stable"):
         f = str(vocab[common[k]])
@@ -270,7 +287,9 @@ def _top_shared_ngrams(m, vocab, a: int, b: int, n: int, keep) -> list[dict[str,
     return out
 
 
-def explain_pair(feats: StyleFeatures, a: int, b: int, n: int = 3) -> list[dict[str, Any]]:
+def explain_pair(
+    feats: StyleFeatures, a: int, b: int, n: int = 3, cache: dict[int, dict[str, int]] | None = None
+) -> list[dict[str, Any]]:
     """The most distinctive features two names share, as a list of evidence items.
 
     Each item has ``kind`` (``char_ngram``, ``style_ngram``, ``function_word``, ``habit``,
@@ -306,7 +325,11 @@ def explain_pair(feats: StyleFeatures, a: int, b: int, n: int = 3) -> list[dict[
                 "kind": "habit", "feature": HABITS[k][0],
                 "a": round(float(feats.habits[a, k]), 3), "b": round(float(feats.habits[b, k]), 3),
             })
-    ea, eb = emoji_counts(feats.texts[a]), emoji_counts(feats.texts[b])
+    cache = {} if cache is None else cache
+    for k in (a, b):
+        if k not in cache:
+            cache[k] = emoji_counts(feats.texts[k])
+    ea, eb = cache[a], cache[b]
     shared = sorted(set(ea) & set(eb), key=lambda e: (-min(ea[e], eb[e]), e))[:n]
     for e in shared:
         items.append({"kind": "emoji", "feature": e, "a": ea[e], "b": eb[e]})

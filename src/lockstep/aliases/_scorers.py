@@ -43,12 +43,35 @@ def rowwise_cosine(m, i: np.ndarray, j: np.ndarray, block: int = 20_000) -> np.n
     return out
 
 
-def cosine_delta(z: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Cosine Delta similarity between rows of z-scored function-word frequencies."""
-    norms = np.linalg.norm(z, axis=1)
-    norms[norms == 0] = 1.0
-    zn = z / norms[:, None]
-    return np.einsum("ij,ij->i", zn[i], zn[j])
+class CosineScorer:
+    """Cosine of L2-normalised sparse rows (the ``char`` and ``masked`` scorers)."""
+
+    def __init__(self, m):
+        self.m = m
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return rowwise_cosine(self.m, i, j)
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """All similarities between two sets of rows, as a dense matrix."""
+        if self.m.shape[1] == 0:
+            return np.zeros((len(rows), len(cols)))
+        return np.asarray((self.m[rows] @ self.m[cols].T).toarray(), dtype=np.float64)
+
+
+class DeltaScorer:
+    """Cosine Delta: the cosine of z-scored function-word frequencies (Smith & Aldridge 2011)."""
+
+    def __init__(self, z: np.ndarray):
+        norms = np.linalg.norm(z, axis=1)
+        norms[norms == 0] = 1.0
+        self.zn = z / norms[:, None]
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return np.einsum("ij,ij->i", self.zn[i], self.zn[j])
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self.zn[rows] @ self.zn[cols].T
 
 
 class CompressionScorer:
@@ -90,55 +113,60 @@ class CompressionScorer:
 
 
 def make_scorers(feats: StyleFeatures, *, compression_chars: int = 6000) -> dict[str, Callable]:
-    """The scorer functions ``f(i, j) -> similarities`` over one set of features."""
-    comp = CompressionScorer(feats.texts, max_chars=compression_chars)
+    """The scorers ``f(i, j) -> similarities`` over one set of features."""
     return {
-        "char": lambda i, j: rowwise_cosine(feats.char, i, j),
-        "masked": lambda i, j: rowwise_cosine(feats.masked, i, j),
-        "delta": lambda i, j: cosine_delta(feats.function_words_z, i, j),
-        "compression": comp,
+        "char": CosineScorer(feats.char),
+        "masked": CosineScorer(feats.masked),
+        "delta": DeltaScorer(feats.function_words_z),
+        "compression": CompressionScorer(feats.texts, max_chars=compression_chars),
     }
 
 
-def choose_impostors(n: int, eligible: np.ndarray, n_impostors: int, seed: int) -> np.ndarray:
-    """For each of ``n`` names, ``n_impostors`` other eligible names drawn at random (seeded).
+def choose_impostors(n: int, eligible: np.ndarray, n_impostors: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """One shared cohort of impostors (seeded), and for each name the ``m`` of them that are not itself.
 
-    Returns an ``n × m`` array of indices (``m`` may be smaller when few names are eligible).
+    Returns ``(impostors, cohort)``: an ``n × m`` array of indices, and the ``m + 1`` cohort names
+    (sorted) they are drawn from. ``m`` is smaller than ``n_impostors`` when few names are eligible.
     """
     rng = np.random.default_rng(seed)
     pool = np.flatnonzero(eligible)
     m = min(n_impostors, max(len(pool) - 2, 0))
-    out = np.empty((n, m), dtype=np.int64)
     if m == 0:
-        return out
+        return np.empty((n, 0), dtype=np.int64), np.empty(0, dtype=np.int64)
+    cohort = np.sort(rng.choice(pool, size=m + 1, replace=False))
+    out = np.empty((n, m), dtype=np.int64)
     for a in range(n):
-        picks = rng.choice(pool, size=min(m + 2, len(pool)), replace=False)
-        picks = picks[picks != a][:m]
-        out[a] = picks
-    return out
+        out[a] = cohort[cohort != a][:m]
+    return out, cohort
 
 
 def cohort_stats(
-    scorers: dict[str, Callable], impostors: np.ndarray, rows: np.ndarray
+    scorers: dict[str, Callable], impostors: np.ndarray, cohort: np.ndarray, rows: np.ndarray,
+    skip: tuple[str, ...] = (),
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Mean and standard deviation of each scorer between each name in ``rows`` and its impostors."""
     n, m_all = impostors.shape
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name, f in scorers.items():
-        # Compression is by far the costliest scorer (and carries the least weight in the shipped
-        # calibration): its cohort uses the first COMPRESSION_COHORT impostors only.
-        m = min(m_all, COMPRESSION_COHORT) if name == "compression" else m_all
-        i = np.repeat(rows, m)
-        j = impostors[rows, :m].ravel()
         mu = np.zeros(n)
         sd = np.ones(n)
-        if m and len(rows):
-            s = f(i, j).reshape(len(rows), m)
-            mu[rows] = s.mean(axis=1)
-            # A floor on σ: with a handful of near-identical impostor scores a tiny σ would turn
-            # noise into a huge z.
-            sd[rows] = np.maximum(s.std(axis=1), 1e-3)
         out[name] = (mu, sd)
+        if name in skip or not m_all or not len(rows):
+            continue
+        if hasattr(f, "block"):
+            # One product against the shared cohort, then each name's own m columns.
+            full = f.block(rows, cohort)
+            cols = np.searchsorted(cohort, impostors[rows])
+            s = np.take_along_axis(full, cols, axis=1)
+        else:
+            # Compression is by far the costliest scorer (and carries the least weight in the
+            # shipped calibration): its cohort uses the first COMPRESSION_COHORT impostors only.
+            m = min(m_all, COMPRESSION_COHORT)
+            s = f(np.repeat(rows, m), impostors[rows, :m].ravel()).reshape(len(rows), m)
+        mu[rows] = s.mean(axis=1)
+        # A floor on σ: with a handful of near-identical impostor scores a tiny σ would turn
+        # noise into a huge z.
+        sd[rows] = np.maximum(s.std(axis=1), 1e-3)
     return out
 
 

@@ -4,13 +4,15 @@ Public API (stable)
 -------------------
 ``detect(workspace, signals=None, *, write=True, window="auto", min_count=None, null="default",
 fdr=None, options=None, raw=False, cluster=None, resolution=1.0, min_cluster_size=2,
-engine="duckdb", seed=0) -> Detection``
+screen_p=None, cluster_alpha=1e-3, min_excess=None, min_density=0.5, engine="duckdb", seed=0)
+-> Detection``
     Run the signals over a workspace (a :class:`lockstep.Workspace` or a path), fuse, cluster and
     score; with ``write=True`` the tables ``coaction_edges``, ``edges``, ``clusters``,
-    ``cluster_scores``, ``evidence`` are (re)written in the workspace and a row is appended to
-    ``detect_runs``. The returned :class:`Detection` holds them as Arrow tables in
-    ``coaction_edges_``, ``edges_``, ``clusters_``, ``cluster_scores_``, ``evidence_`` (and
-    ``.table(name, as_="arrow"|"polars"|"pandas")``), plus ``notes_``.
+    ``cluster_scores``, ``evidence``, ``cluster_tests`` are (re)written in the workspace and a row
+    is appended to ``detect_runs``. The returned :class:`Detection` holds them as Arrow tables in
+    ``coaction_edges_``, ``edges_``, ``clusters_``, ``cluster_scores_``, ``evidence_``,
+    ``cluster_tests_`` (and ``.table(name, as_="arrow"|"polars"|"pandas")``), plus ``notes_``.
+    ``lockstep.detect`` is this package *and* callable: ``lockstep.detect(ws)`` is ``detect(ws)``.
 
 ``pair_counts(workspace, signal, window, *, seed=0, **detector_params) -> pyarrow.Table``
     Raw windowed pair counts of one signal (no null model, min count 1, no heavy-object guard):
@@ -31,7 +33,7 @@ returns self with ``edges_`` (EDGE_SCHEMA), ``evidence_`` (EVIDENCE_SCHEMA), ``w
 ``notes_``; ``get_params()`` lists the parameters.
 
 CNT correspondence: co_retweet ↔ "co-repost"; co_tweet ↔ "identical-text" (``min_chars=0``);
-co_link ↔ "co-link"; co_similar_tweet ↔ "near-text" (``threshold``; tokens are word sets of
+co_link ↔ "co-link" (reposts' URLs ignored, as in CNT); co_similar_tweet ↔ "near-text" (``threshold``; tokens are word sets of
 ``text_norm``, found by MinHash-LSH then verified exactly, so a pair CNT finds at exactly the
 threshold is found with probability ≥ 99 %); co_reply ↔ "co-reply".
 """

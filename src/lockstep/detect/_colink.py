@@ -20,7 +20,8 @@ class CoLink(Detector):
     level : {"url", "domain"}, default "url"
         Compare whole URLs or registered domains.
     include_reposts : bool, default False
-        Count links inside reposts too (CNT does; co-repost already covers reposts).
+        Count links inside reposts too. CNT's co_link ignores them, and co-repost already
+        covers reposts.
     window, min_count, null, fdr, max_pairs_per_object, evidence
         As :class:`CoRepost`.
 

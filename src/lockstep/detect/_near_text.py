@@ -101,11 +101,17 @@ class NearText(Detector):
     def prepare(self, ctx: Any) -> None:
         e = ctx.engine
         p = "ls_near_text"
+        # Tokens once, materialised: filtering on len(toks) in the same statement would have the
+        # engine tokenise every text twice.
+        e.create_table(f"{p}_docs0", self._tokens_sql(ctx))
         e.create_table(
-            f"{p}_docs",
-            f"SELECT pid, acc, t, toks FROM ({self._tokens_sql(ctx)}) AS d WHERE len(toks) >= {int(self.min_tokens)}",
+            f"{p}_docs", f"SELECT pid, acc, t, len(toks) AS n_tok FROM {p}_docs0 WHERE len(toks) >= {int(self.min_tokens)}"
         )
-        e.create_table(f"{p}_tok", f"SELECT pid, unnest(toks) AS tok, len(toks) AS n_tok FROM {p}_docs")
+        e.create_table(
+            f"{p}_tok",
+            f"SELECT pid, unnest(toks) AS tok, len(toks) AS n_tok FROM {p}_docs0 WHERE len(toks) >= {int(self.min_tokens)}",
+        )
+        e.drop(f"{p}_docs0")
         tok = e.fetch_arrow(f"SELECT pid, hash(tok) AS h FROM {p}_tok ORDER BY pid")
         docs = e.fetch_arrow(f"SELECT pid, acc, t FROM {p}_docs ORDER BY pid")
         keys = self._band_keys(tok, docs.num_rows, self.seed_)

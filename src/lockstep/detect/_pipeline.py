@@ -309,6 +309,8 @@ class Detection:
     def write(self, workspace: Any) -> None:
         """Write the result tables into the workspace (replacing them); append to ``detect_runs``."""
         self._check()
+        if getattr(workspace, "read_only", False):
+            raise DetectorError(f"{workspace.path}: opened read-only; detect with write=False to keep results in memory")
         for name in RESULT_TABLES:
             workspace.write_table(name, getattr(self, f"{name}_"))
         rec = self.run_record()
