@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO ?= demo-output
 
-.PHONY: install system-deps demo test lint docs bench clean
+.PHONY: install system-deps demo test lint docs bench fuzz clean
 
 $(BIN)/lockstep: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +28,24 @@ demo: install
 	$(BIN)/lockstep simulate --scenario demo --seed 7 --out $(DEMO)/posts.csv
 	$(BIN)/lockstep ingest $(DEMO)/posts.csv --workspace $(DEMO)/workspace
 	$(BIN)/lockstep info --workspace $(DEMO)/workspace
-	@echo "Workspace: $(DEMO)/workspace"
+	$(BIN)/lockstep detect --workspace $(DEMO)/workspace
+	$(BIN)/lockstep personas --workspace $(DEMO)/workspace --out $(DEMO)/personas.csv
+	$(BIN)/lockstep report --workspace $(DEMO)/workspace --out $(DEMO)/report
+	@echo "Ground truth: $(DEMO)/posts.labels.csv"
+	@echo "Report: $(DEMO)/report/report.html"
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
 
 test: system-deps lint
 	$(BIN)/python -m lockstep.schema | diff -u docs/schema.md - || (echo "docs/schema.md is stale: run make docs" && false)
-	$(BIN)/pytest -n 2 --dist loadfile -q
+	# The suite runs with networking off where the kernel allows it (nothing may reach the network).
+	if unshare -rn true 2>/dev/null; then \
+	  LOCKSTEP_EXPECT_OFFLINE=1 unshare -rn $(BIN)/pytest -n 2 --dist loadfile -q; \
+	else \
+	  echo "unshare -rn not permitted here: running the suite with networking on"; \
+	  $(BIN)/pytest -n 2 --dist loadfile -q; \
+	fi
 
 docs: install
 	$(BIN)/python -m lockstep.schema > docs/schema.md
@@ -43,6 +53,10 @@ docs: install
 bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/report_scale.py
+
+# A longer fuzzing run than the test suite's (see fuzz/fuzz_ingest.py).
+fuzz: install
+	$(BIN)/python fuzz/fuzz_ingest.py -atheris_runs=200000 fuzz/corpus
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

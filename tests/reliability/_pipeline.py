@@ -22,7 +22,7 @@ def detect_function() -> Callable[..., Any] | None:
         import lockstep.detect as detect
     except ImportError:
         return None
-    for name in ("run_detection", "detect"):
+    for name in ("detect",):
         fn = getattr(detect, name, None)
         if callable(fn):
             return fn

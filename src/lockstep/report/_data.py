@@ -38,6 +38,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from lockstep._determinism import round_floats
 from lockstep.errors import LockstepError
 from lockstep.workspace import Workspace
 
@@ -122,7 +123,8 @@ def _pair(con: Any, table: str) -> str:
 def _arrow(con: Any, sql: str, params: list[Any] | None = None) -> pa.Table:
     rel = con.sql(sql, params=params)
     fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
-    return fetch()
+    # Parallel sums differ in their last bits from run to run: round, as detect does.
+    return round_floats(fetch())
 
 
 def _rows(con: Any, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
@@ -210,8 +212,9 @@ def gather(ws: Workspace) -> ReportData:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _r_signal_edges AS
             SELECT CAST(signal AS VARCHAR) AS signal, {_pair(con, 'coaction_edges')},
-                   CAST(weight AS DOUBLE) AS weight
+                   CAST(strength AS DOUBLE) AS weight
             FROM coaction_edges
+            WHERE kept
         """)
         signals = [r[0] for r in _rows(con, "SELECT DISTINCT signal FROM _r_signal_edges "
                                             "WHERE signal IS NOT NULL ORDER BY 1")]
@@ -335,6 +338,8 @@ def _summary(ws: Workspace, tables: set[str], clusters: pa.Table, accounts: pa.T
         rows = _rows(con, f"SELECT * FROM detect_runs {'ORDER BY ' + order if order else ''} LIMIT 1")
         if rows:
             for c, v in zip(cols, rows[0]):
+                if c in ("started_at", "finished_at"):
+                    continue  # when it ran is in the workspace; the report stays byte-identical
                 if c in ("parameters", "params") and isinstance(v, str):
                     with contextlib.suppress(ValueError):
                         v = json.loads(v)
