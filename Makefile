@@ -56,7 +56,9 @@ bench: install
 
 # A longer fuzzing run than the test suite's (see fuzz/fuzz_ingest.py).
 fuzz: install
-	$(BIN)/python fuzz/fuzz_ingest.py -atheris_runs=200000 fuzz/corpus
+	# New inputs go to the first folder (scratch); the committed seeds are only read.
+	mkdir -p bench/.cache/fuzz-corpus
+	$(BIN)/python fuzz/fuzz_ingest.py -atheris_runs=200000 bench/.cache/fuzz-corpus fuzz/corpus
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache

@@ -10,11 +10,13 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# name -> module that defines it
-_LAZY = {
-    "Workspace": "lockstep.workspace",
-    "ingest": "lockstep.workspace",
-    "detect": "lockstep.detect",
+# name -> (module, attribute); attribute None means the module itself. `lockstep.ingest` and
+# `lockstep.detect` are subpackages that can also be called as functions (their modules are
+# callable), so that the verb and the package are one name whichever is imported first.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Workspace": ("lockstep.workspace", "Workspace"),
+    "ingest": ("lockstep.ingest", None),
+    "detect": ("lockstep.detect", None),
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -22,7 +24,9 @@ __all__ = ["__version__", *_LAZY]
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module_name, attr = _LAZY[name]
+        module = importlib.import_module(module_name)
+        value = module if attr is None else getattr(module, attr)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'lockstep' has no attribute {name!r}")

@@ -76,3 +76,15 @@ __all__ = [
     "register_reader",
     "registered_domain",
 ]
+
+
+class _CallableModule(__import__("types").ModuleType):
+    """``lockstep.ingest(paths, workspace=...)`` is the verb; ``lockstep.ingest.READERS`` etc. the package."""
+
+    def __call__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from lockstep.workspace import ingest
+
+        return ingest(*args, **kwargs)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule

@@ -300,8 +300,13 @@ class _Batch:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _a AS
                 WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
+                -- Only this batch's accounts' observations can match: look those up, rather than
+                -- building a hash table of every observation ever stored for each batch.
+                , seen AS (SELECT o.obs_hash FROM account_observations o
+                           SEMI JOIN (SELECT DISTINCT platform, account_id FROM h) k
+                           ON o.platform = k.platform AND o.account_id = k.account_id)
                 SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC, h._ord) AS _rn,
-                       h.obs_hash IN (SELECT obs_hash FROM account_observations) AS _exists
+                       h.obs_hash IN (SELECT obs_hash FROM seen) AS _exists
                 FROM h"""
             )
             con.unregister("_acc")
