@@ -187,7 +187,28 @@ class Reader:
         raise NotImplementedError
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
-        """Yield one Record or Rejection per source record of the decompressed binary ``stream``."""
+        """Yield one Record or Rejection per source record of the decompressed binary ``stream``.
+
+        Readers that implement :meth:`read_chunks` and :meth:`parse_chunk` get this for free.
+        """
+        chunks = self.read_chunks(stream, path)
+        if chunks is None:
+            raise NotImplementedError(f"{type(self).__name__} implements neither read nor read_chunks")
+        for chunk in chunks:
+            yield from self.parse_chunk(chunk)
+
+    def read_chunks(self, stream: IO[bytes], path: str) -> Iterator[Any] | None:
+        """Optional: split the file into independent, picklable chunks of raw records.
+
+        A reader that implements this and :meth:`parse_chunk` is read in parallel: the ingest
+        driver splits in the main process (cheap: e.g. CSV rows) and parses the chunks in worker
+        processes (the costly part: normalisation), keeping their order. Return None (the
+        default) to be read by :meth:`read` alone.
+        """
+        return None
+
+    def parse_chunk(self, chunk: Any) -> Iterator[Record | Rejection]:
+        """Turn one chunk from :meth:`read_chunks` into Records and Rejections, in order."""
         raise NotImplementedError
 
     def check_mapping(self, columns: Iterable[str], path: str) -> None:

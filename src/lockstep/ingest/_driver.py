@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import multiprocessing
 import operator
+import os
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, TYPE_CHECKING, Any
@@ -15,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pyarrow as pa
 
 from lockstep.errors import LockstepError, UnreadableFileError
-from lockstep.ingest._base import Record, Rejection
+from lockstep.ingest._base import Reader, Record, Rejection
 from lockstep.ingest._detect import SourceFile, detect_format
 from lockstep.schema import ACCOUNT_FIELDS, ACCOUNTS, POST_FIELDS, POSTS, REJECTED
 
@@ -27,6 +31,9 @@ __all__ = ["IngestResult", "ingest_file", "undo_journal"]
 # Records per batch written to DuckDB: large enough to amortise a join, small enough that memory
 # stays bounded whatever the file size.
 BATCH_RECORDS = 50_000
+# Files at least this large are parsed in worker processes when their reader can split them
+# (Reader.read_chunks); below it, starting the workers costs more than it saves.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 # ... or this many characters of post text, whichever comes first: 50,000 long articles would
 # otherwise hold gigabytes (text and its normalised copy) until the flush.
 BATCH_CHARS = 16_000_000
@@ -125,11 +132,16 @@ def ingest_file(
                 stream = io.BufferedReader(_CountingStream(raw, lambda n: progress(source.path, n, total)))
             last_line: int | None = None
             try:
-                for item in reader.read(stream, source.path):
-                    last_line = item.line
-                    batch.add(item, reader_cls.name)
-                    if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
-                        _commit_batch(con, batch, result)
+                workers = parallel_workers()
+                chunks = reader.read_chunks(stream, source.path) if workers > 1 and source.size >= PARALLEL_MIN_BYTES else None
+                if chunks is not None:
+                    _read_in_parallel(con, reader, source.path, chunks, workers, result)
+                else:
+                    for item in reader.read(stream, source.path):
+                        last_line = item.line
+                        batch.add(item, reader_cls.name)
+                        if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
+                            _commit_batch(con, batch, result)
             except LockstepError:
                 raise
             except Exception as e:
@@ -172,6 +184,54 @@ def _begin_journal(con: Any, source_id: str, path: str) -> int:
         [journal_id, source_id, path, datetime.now(UTC), *ends],
     )
     return journal_id
+
+
+def parallel_workers() -> int:
+    """Worker processes for parsing: ``LOCKSTEP_INGEST_WORKERS``, else the usable cores (at most 4)."""
+    env = os.environ.get("LOCKSTEP_INGEST_WORKERS")
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            return 1
+    return min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _parse_chunk(reader: Reader, path: str, chunk: Any) -> BatchTables:
+    # Runs in a worker process: parse, validate, normalise and convert to Arrow; only the
+    # writing stays in the main process (DuckDB has one writer).
+    batch = _Batch(path)
+    for item in reader.parse_chunk(chunk):
+        batch.add(item, reader.name)
+    return batch.tables()
+
+
+def _read_in_parallel(con: Any, reader: Reader, path: str, chunks: Iterator[Any], workers: int,
+                      result: IngestResult) -> None:
+    # "fork" on Linux: "spawn" and "forkserver" re-import the caller's __main__, which breaks a
+    # user's script that lacks the `if __name__ == "__main__"` guard. The forked workers only
+    # parse text and never touch DuckDB, whose threads (idle while we wait) they inherit.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        pending: deque[Future[BatchTables]] = deque()
+        # At most two chunks per worker in flight: memory stays bounded, workers stay busy.
+        for chunk in chunks:
+            pending.append(pool.submit(_parse_chunk, reader, path, chunk))
+            if len(pending) >= 2 * workers:
+                _commit_tables(con, pending.popleft().result(), result)
+        while pending:
+            _commit_tables(con, pending.popleft().result(), result)
+
+
+def _commit_tables(con: Any, tables: BatchTables, result: IngestResult) -> None:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        write_tables(con, tables, result)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def _commit_batch(con: Any, batch: _Batch, result: IngestResult) -> None:
@@ -249,78 +309,102 @@ class _Batch:
             # An account record (a users file) is counted by its first account.
             self.primary.append(post is None and i == 0)
 
-    def flush(self, con: Any, result: IngestResult) -> None:
-        if self.n_records == 0:
-            return
-        result.n_read += self.n_records
-        result.n_rejected += len(self.rejected)
+    def tables(self) -> BatchTables:
+        """The batch as Arrow tables (the costly conversion; done in a worker when reading in parallel)."""
+        posts = accounts = rejected = None
         if self.rejected:
-            con.register("_rej", _rows_to_table(self.rejected, REJECTED))
-            con.execute("INSERT INTO rejected SELECT * FROM _rej")
-            con.unregister("_rej")
+            rejected = _rows_to_table(self.rejected, REJECTED)
         if self.posts:
-            n_batch = len(self.posts)
-            # _ord (read order) breaks ties between records sharing a line (an API page): which
-            # copy is stored must not depend on DuckDB's threads.
-            batch = _rows_to_table(self.posts, POSTS)
-            con.register("_batch", batch.append_column("_ord", pa.array(range(n_batch), pa.int64())))
-            con.execute(
-                """CREATE OR REPLACE TEMP TABLE _b AS
-                SELECT b.*,
-                       row_number() OVER w AS _rn,
-                       p.post_id IS NOT NULL AS _exists,
-                       -- Compared with the stored post, else with the batch's first row of that key.
-                       CASE WHEN p.post_id IS NOT NULL
-                            THEN (p.account_id = b.account_id AND p.created_at = b.created_at
-                                  AND p.text IS NOT DISTINCT FROM b.text)
-                            ELSE (first_value(b.account_id) OVER w = b.account_id
-                                  AND first_value(b.created_at) OVER w = b.created_at
-                                  AND first_value(b.text) OVER w IS NOT DISTINCT FROM b.text) END AS _same
-                FROM _batch b LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id
-                WINDOW w AS (PARTITION BY b.platform, b.post_id ORDER BY b._ord)"""
-            )
-            con.unregister("_batch")
-            con.execute(
-                "INSERT INTO duplicates SELECT source_file, source_line, platform, post_id, "
-                "_same FROM _b WHERE _exists OR _rn > 1"
-            )
-            cols = ", ".join(_POST_NAMES)
-            inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
-            con.execute("DROP TABLE _b")
-            result.n_accepted += inserted
-            result.n_duplicates += n_batch - inserted
+            posts = _rows_to_table(self.posts, POSTS)
         if self.accounts:
-            table = (_rows_to_table(self.accounts, ACCOUNTS)
-                     .append_column("_primary", pa.array(self.primary, pa.bool_()))
-                     .append_column("_ord", pa.array(range(len(self.accounts)), pa.int64())))
-            con.register("_acc", table)
-            # An observation is identified by everything but where and when it was seen: the same
-            # profile seen a thousand times is stored once (JSON keeps null apart from "null").
-            fields = ", ".join(_OBS_HASH_FIELDS)
-            con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _a AS
-                WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
-                -- Only this batch's accounts' observations can match: look those up, rather than
-                -- building a hash table of every observation ever stored for each batch.
-                , seen AS (SELECT o.obs_hash FROM account_observations o
-                           SEMI JOIN (SELECT DISTINCT platform, account_id FROM h) k
-                           ON o.platform = k.platform AND o.account_id = k.account_id)
-                SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC, h._ord) AS _rn,
-                       h.obs_hash IN (SELECT obs_hash FROM seen) AS _exists
-                FROM h"""
-            )
-            con.unregister("_acc")
-            n_primary, n_primary_new = con.execute(
-                "SELECT count(*) FILTER (WHERE _primary), count(*) FILTER (WHERE _primary AND _rn = 1 AND NOT _exists) FROM _a"
-            ).fetchall()[0]
-            cols = ", ".join([*_ACCOUNT_NAMES, "obs_hash"])
-            result.n_account_observations += con.execute(
-                f"INSERT INTO account_observations SELECT {cols} FROM _a WHERE _rn = 1 AND NOT _exists"
-            ).fetchall()[0][0]
-            con.execute("DROP TABLE _a")
-            result.n_accepted += n_primary_new
-            result.n_duplicates += n_primary - n_primary_new
+            accounts = _rows_to_table(self.accounts, ACCOUNTS).append_column(
+                "_primary", pa.array(self.primary, pa.bool_()))
+        return BatchTables(self.n_records, posts, accounts, rejected)
+
+    def flush(self, con: Any, result: IngestResult) -> None:
+        if self.n_records:
+            write_tables(con, self.tables(), result)
         self._reset()
+
+
+@dataclass
+class BatchTables:
+    """One batch of records, converted: what a worker sends back to the process that writes."""
+
+    n_records: int
+    posts: pa.Table | None
+    accounts: pa.Table | None  # ACCOUNTS + _primary
+    rejected: pa.Table | None
+
+
+def write_tables(con: Any, t: BatchTables, result: IngestResult) -> None:
+    """Store one batch: rejected rows, new posts (duplicates listed), new account observations."""
+    if t.n_records == 0:
+        return
+    result.n_read += t.n_records
+    if t.rejected is not None:
+        result.n_rejected += t.rejected.num_rows
+        con.register("_rej", t.rejected)
+        con.execute("INSERT INTO rejected SELECT * FROM _rej")
+        con.unregister("_rej")
+    if t.posts is not None:
+        n_batch = t.posts.num_rows
+        # _ord (read order) breaks ties between records sharing a line (an API page): which
+        # copy is stored must not depend on DuckDB's threads.
+        con.register("_batch", t.posts.append_column("_ord", pa.array(range(n_batch), pa.int64())))
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE _b AS
+            SELECT b.*,
+                   row_number() OVER w AS _rn,
+                   p.post_id IS NOT NULL AS _exists,
+                   -- Compared with the stored post, else with the batch's first row of that key.
+                   CASE WHEN p.post_id IS NOT NULL
+                        THEN (p.account_id = b.account_id AND p.created_at = b.created_at
+                              AND p.text IS NOT DISTINCT FROM b.text)
+                        ELSE (first_value(b.account_id) OVER w = b.account_id
+                              AND first_value(b.created_at) OVER w = b.created_at
+                              AND first_value(b.text) OVER w IS NOT DISTINCT FROM b.text) END AS _same
+            FROM _batch b LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id
+            WINDOW w AS (PARTITION BY b.platform, b.post_id ORDER BY b._ord)"""
+        )
+        con.unregister("_batch")
+        con.execute(
+            "INSERT INTO duplicates SELECT source_file, source_line, platform, post_id, "
+            "_same FROM _b WHERE _exists OR _rn > 1"
+        )
+        cols = ", ".join(_POST_NAMES)
+        inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
+        con.execute("DROP TABLE _b")
+        result.n_accepted += inserted
+        result.n_duplicates += n_batch - inserted
+    if t.accounts is not None:
+        con.register("_acc", t.accounts.append_column("_ord", pa.array(range(t.accounts.num_rows), pa.int64())))
+        # An observation is identified by everything but where and when it was seen: the same
+        # profile seen a thousand times is stored once (JSON keeps null apart from "null").
+        fields = ", ".join(_OBS_HASH_FIELDS)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _a AS
+            WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
+            -- Only this batch's accounts' observations can match: look those up, rather than
+            -- building a hash table of every observation ever stored for each batch.
+            , seen AS (SELECT o.obs_hash FROM account_observations o
+                       SEMI JOIN (SELECT DISTINCT platform, account_id FROM h) k
+                       ON o.platform = k.platform AND o.account_id = k.account_id)
+            SELECT h.*, row_number() OVER (PARTITION BY h.obs_hash ORDER BY h.source_line, h._primary DESC, h._ord) AS _rn,
+                   h.obs_hash IN (SELECT obs_hash FROM seen) AS _exists
+            FROM h"""
+        )
+        con.unregister("_acc")
+        n_primary, n_primary_new = con.execute(
+            "SELECT count(*) FILTER (WHERE _primary), count(*) FILTER (WHERE _primary AND _rn = 1 AND NOT _exists) FROM _a"
+        ).fetchall()[0]
+        cols = ", ".join([*_ACCOUNT_NAMES, "obs_hash"])
+        result.n_account_observations += con.execute(
+            f"INSERT INTO account_observations SELECT {cols} FROM _a WHERE _rn = 1 AND NOT _exists"
+        ).fetchall()[0][0]
+        con.execute("DROP TABLE _a")
+        result.n_accepted += n_primary_new
+        result.n_duplicates += n_primary - n_primary_new
 
 
 def _rows_to_table(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import IO, Any
@@ -109,6 +110,18 @@ def _exact_id(value: str) -> str | None:
     return v if v.isdigit() else None
 
 
+# Rows per chunk handed to a worker process.
+CHUNK_ROWS = 20_000
+
+
+@dataclass
+class _Chunk:
+    header: list[str]
+    original: bool  # the original 538 layout (else the by-author re-split)
+    width: int
+    rows: list[tuple[int, list[str] | str]]  # (line, fields) or (line, why it is unreadable)
+
+
 @register_reader
 class IRA538Reader(Reader):
     """FiveThirtyEight / Clemson IRA troll tweets CSV (both the original and per-author layouts)."""
@@ -131,7 +144,9 @@ class IRA538Reader(Reader):
         n = len(cols & _DISTINCT)
         return 0.95 if n >= 9 else 0.7 if n >= 6 else 0.0
 
-    def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
+    def read_chunks(self, stream: IO[bytes], path: str) -> Iterator[_Chunk]:
+        # Splitting (the csv module) runs in the ingest process; parse_chunk, the costly
+        # normalisation, runs in worker processes.
         reader = csv.reader(open_text(stream))
         try:
             header = [h.strip().lstrip("\ufeff") for h in next(reader)]
@@ -147,6 +162,27 @@ class IRA538Reader(Reader):
                 f"(columns: {', '.join(header[:30])})"
             )
         width = len(header)
+
+        rows: list[tuple[int, list[str] | str]] = []
+        start = reader.line_num + 1
+        while True:
+            try:
+                row: list[str] | str = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                row = f"line {start}: unreadable CSV record: {e}"  # a string: parse_chunk rejects it
+            line, start = start, reader.line_num + 1
+            rows.append((line, row))
+            if len(rows) >= CHUNK_ROWS:
+                yield _Chunk(header, original, width, rows)
+                rows = []
+        if rows:
+            yield _Chunk(header, original, width, rows)
+
+    def parse_chunk(self, chunk: _Chunk) -> Iterator[Record | Rejection]:
+        header, original, width = chunk.header, chunk.original, chunk.width
+        idx = {h: i for i, h in enumerate(header)}
         platform = self.row_platform
 
         def col(name: str) -> int:
@@ -161,17 +197,10 @@ class IRA538Reader(Reader):
         i_tco = [idx[c] for c in header if re.fullmatch(r"tco\d+_step1", c)]
 
         last_obs: dict[str, tuple[Any, ...]] = {}
-        start = reader.line_num + 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:
-                yield Rejection(start, f"line {start}: unreadable CSV record: {e}")
-                start = reader.line_num + 1
+        for line, row in chunk.rows:
+            if isinstance(row, str):
+                yield Rejection(line, row)
                 continue
-            line, start = start, reader.line_num + 1
             if len(row) != width:
                 if not row:
                     continue
