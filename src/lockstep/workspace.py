@@ -128,6 +128,9 @@ class Workspace:
             raise WorkspaceError(f"{self.path}: cannot open the workspace database: {e}") from None
         except duckdb.Error as e:
             raise WorkspaceError(f"{self.path}: cannot open the workspace database: {e}") from None
+        # Checkpoint after 256 MB of WAL, not 16 MB: ingest commits every batch (bounded memory),
+        # and checkpointing that often cost more than the inserts.
+        self.con.execute("SET checkpoint_threshold = '256MB'")
         # Timestamps come back in UTC whatever the machine's zone: same input, same output.
         self.con.execute("SET TimeZone = 'UTC'")
         # No progress bar: DuckDB would draw it on stdout, into `--json` output.

@@ -384,7 +384,7 @@ def write_tables(con: Any, t: BatchTables, result: IngestResult) -> None:
         fields = ", ".join(_OBS_HASH_FIELDS)
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _a AS
-            WITH h AS (SELECT *, md5(to_json(struct_pack({fields}))) AS obs_hash FROM _acc)
+            WITH h AS (SELECT *, CAST(hash({fields}) AS VARCHAR) AS obs_hash FROM _acc)
             -- Only this batch's accounts' observations can match: look those up, rather than
             -- building a hash table of every observation ever stored for each batch.
             , seen AS (SELECT o.obs_hash FROM account_observations o
