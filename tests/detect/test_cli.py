@@ -71,3 +71,6 @@ def test_scan_ingests_files_then_detects(tmp_path):
     with lockstep.Workspace(tmp_path / "out" / "workspace") as ws:
         assert ws.table("posts").num_rows > 10_000
         assert ws.table("cluster_scores").num_rows == len(out["clusters"]) or len(out["clusters"]) == 20
+    # scan ends with the report and its exports in OUT.
+    for name in ("report.html", "network.gexf", "edges.csv", "evidence.parquet", "summary.json"):
+        assert (tmp_path / "out" / name).is_file(), name

@@ -102,13 +102,17 @@ def scan(
     top: int = _TOP,
     as_json: bool = _JSON,
 ) -> None:
-    """Ingest files and detect coordination in one go.
+    """Ingest files, detect coordination and write the report, in one go.
+
+    OUT receives the workspace (OUT/workspace), report.html and the exports (CSV, Parquet, GEXF,
+    GraphML, summary.json) that `lockstep report` writes.
 
     Example:
 
         lockstep scan tweets.jsonl.gz shares.csv --out results
     """
     import lockstep.detect as d
+    from lockstep.report import write_report
     from lockstep.workspace import Workspace
 
     with Workspace(out / "workspace") as ws:
@@ -116,7 +120,10 @@ def scan(
         n = sum(getattr(r, "n_accepted", 0) or 0 for r in results)
         err_console.print(f"ingested {len(results)} file(s), {n:,} new posts into {out / 'workspace'}", markup=False)
         det = d.detect(ws, **_options(signals, window, min_count, fdr, False, engine, seed))
+        write_report(ws, out)
     _print_result(det, top, as_json)
+    if not as_json:
+        err_console.print(f"report: {out / 'report.html'}", markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
