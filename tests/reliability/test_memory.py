@@ -3,7 +3,7 @@
 History: with one DuckDB transaction per file, peak RSS grew about 2.7 MB per MB of CSV (40 MB →
 615 MB, 150 MB → 1,029 MB), because uncommitted rows stay in memory. The driver now commits each
 batch and journals the file so that an interrupted ingest is still undone whole; this test holds
-it to "four times the input adds under 100 MB". bench/memory_bound.py runs the large case.
+it to "six times the input adds under 110 MB". bench/memory_bound.py runs the large case.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ def test_peak_memory_does_not_grow_with_the_size_of_the_file(tmp_path):
     from memory_bound import measure, write
 
     peaks = []
-    for mb in (6, 24):
+    for mb in (8, 48):
         path = tmp_path / f"posts{mb}.csv"
         write(path, mb)
         peak, _, _ = measure(path, tmp_path / f"ws{mb}", "128MB")
         peaks.append(peak / 2**20)
-    print(f"peak RSS: 6 MB file {peaks[0]:.0f} MB, 24 MB file {peaks[1]:.0f} MB")
-    assert peaks[1] - peaks[0] < 100
+    print(f"peak RSS: 8 MB file {peaks[0]:.0f} MB, 48 MB file {peaks[1]:.0f} MB")
+    # Measured: +64 MB (DuckDB's buffer pool and the allocator settling); one transaction per
+    # file added ~3.8 MB per MB of input (+150 MB here).
+    assert peaks[1] - peaks[0] < 110

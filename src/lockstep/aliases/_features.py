@@ -8,6 +8,8 @@ z-scores come from the names being compared, so nothing is downloaded or shipped
   frequent function word has its letters replaced by ``x``/``X`` and its digits by ``0`` (Stamatatos'
   text distortion), so that punctuation, spacing, word length and function-word habits remain and
   the subject matter does not;
+- ``word``: word 1–2-gram TF-IDF (lower-cased; punctuation marks count as words), which sees
+  vocabulary, phrasing and the punctuation around words (style *and* topic);
 - ``function_words``: relative frequencies of ~300 English function words (Burrows' Delta);
 - ``habits``: rates of punctuation, spacing, capitalisation and emoji habits per 1,000 characters.
 """
@@ -52,6 +54,8 @@ _MENTION = re.compile(r"(?<!\w)@\w+")
 _HASHTAG = re.compile(r"(?<!\w)#(\w+)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+", re.U)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.U)
+#: Tokens of the word view: runs of word characters, or one punctuation mark.
+WORD_TOKENS = r"(?u)\b\w+\b|[^\w\s]"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -174,10 +178,10 @@ class StyleFeatures:
     ----------
     texts : list of str
         Cleaned text of each name (what the compression scorer reads).
-    char, masked : scipy.sparse.csr_matrix
+    char, masked, word : scipy.sparse.csr_matrix
         L2-normalised TF-IDF rows.
     char_vocab, masked_vocab : numpy.ndarray
-        Feature names of the two sparse views (for evidence).
+        Feature names of the two character views (for evidence).
     function_words : numpy.ndarray
         Relative frequencies, names × function words.
     function_words_z : numpy.ndarray
@@ -191,6 +195,7 @@ class StyleFeatures:
     texts: list[str]
     char: sp.csr_matrix
     masked: sp.csr_matrix
+    word: sp.csr_matrix
     char_vocab: np.ndarray
     masked_vocab: np.ndarray
     function_words: np.ndarray
@@ -225,6 +230,11 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> Styl
         analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=min_df,
         max_features=max_features, lowercase=False, dtype=np.float32,
     )
+    # Words and single punctuation marks as tokens: "said ," and ", which" are habits of phrasing.
+    word_vec = TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), token_pattern=WORD_TOKENS, sublinear_tf=True, min_df=min_df,
+        max_features=max_features, lowercase=True, dtype=np.float32,
+    )
     char = _fit_or_empty(char_vec, cleaned)
     masked_m = _fit_or_empty(masked_vec, masked)
     fw = np.vstack([function_word_rates(t) for t in cleaned]) if cleaned else np.zeros((0, len(FUNCTION_WORDS)))
@@ -233,6 +243,7 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> Styl
         texts=cleaned,
         char=char[0],
         masked=masked_m[0],
+        word=_fit_or_empty(word_vec, cleaned)[0],
         char_vocab=char[1],
         masked_vocab=masked_m[1],
         function_words=fw,

@@ -4,6 +4,7 @@ Each scorer maps a pair of names to a similarity (higher = more alike):
 
 - ``char``: cosine of the character n-gram TF-IDF rows;
 - ``masked``: the same on topic-masked text (style with the subject matter hidden);
+- ``word``: the same on word 1–2-grams (words and punctuation marks as tokens);
 - ``delta``: Cosine Delta (Smith & Aldridge 2011), the cosine of the z-scored function-word
   frequencies — the robust variant of Burrows' Delta;
 - ``compression``: 1 − normalised compression distance under PPMd (order 5), which picks up any
@@ -24,7 +25,7 @@ import numpy as np
 from lockstep.aliases._features import StyleFeatures
 
 #: Scorer names in the order of the calibration features.
-SCORERS: tuple[str, ...] = ("char", "masked", "delta", "compression")
+SCORERS: tuple[str, ...] = ("char", "masked", "word", "delta", "compression")
 
 #: Impostors used for the cohort statistics of the compression scorer.
 COMPRESSION_COHORT = 10
@@ -44,7 +45,7 @@ def rowwise_cosine(m, i: np.ndarray, j: np.ndarray, block: int = 20_000) -> np.n
 
 
 class CosineScorer:
-    """Cosine of L2-normalised sparse rows (the ``char`` and ``masked`` scorers)."""
+    """Cosine of L2-normalised sparse rows (the ``char``, ``masked`` and ``word`` scorers)."""
 
     def __init__(self, m):
         self.m = m
@@ -117,6 +118,7 @@ def make_scorers(feats: StyleFeatures, *, compression_chars: int = 6000) -> dict
     return {
         "char": CosineScorer(feats.char),
         "masked": CosineScorer(feats.masked),
+        "word": CosineScorer(feats.word),
         "delta": DeltaScorer(feats.function_words_z),
         "compression": CompressionScorer(feats.texts, max_chars=compression_chars),
     }

@@ -145,6 +145,8 @@ class Detector:
     default_null: ClassVar[str] = "delay"
     #: What ``window="auto"`` means when the signal has no objects to estimate it from.
     auto_window_s: ClassVar[float | None] = None
+    #: Engine capabilities the signal needs (see ``lockstep.engines.Engine.capabilities``).
+    requires: ClassVar[frozenset[str]] = frozenset()
     #: Rows of :meth:`actions_sql` that are not actions.
     object_filter: ClassVar[str] = "object IS NOT NULL AND object <> ''"
 
@@ -281,8 +283,11 @@ class Detector:
         """
         from lockstep.detect._context import Context
         from lockstep.detect._pairs import run_detector
+        from lockstep.engines import engine_capabilities
 
         self._validate_params()
+        for cap in sorted(self.requires):
+            engine_capabilities(engine).require(cap, self.signal)
         with Context.open(workspace, engine=engine) as ctx:
             run_detector(self, ctx, seed=seed)
         return self

@@ -41,7 +41,7 @@ def _print_result(det: Any, top: int, as_json: bool) -> None:
 
 
 def _options(
-    signals: str | None, window: str, min_count: int | None, fdr: float | None, raw: bool, engine: str, seed: int
+    signals: str | None, window: str, min_count: int | None, fdr: float | None, raw: bool, engine: Any, seed: int
 ) -> dict[str, Any]:
     return {"window": window, "min_count": min_count, "fdr": fdr, "raw": raw, "engine": engine, "seed": seed,
             "signals": signals}
@@ -52,7 +52,24 @@ _WINDOW = typer.Option("auto", "--window", help="Co-action window: 30s, 5m, 1h, 
 _MIN_COUNT = typer.Option(None, "--min-count", help="Fewest co-actions for a pair to be tested (default: per signal).")
 _FDR = typer.Option(None, "--fdr", help="False-discovery rate for keeping edges (default 0.01).")
 _RAW = typer.Option(False, "--raw", help="Plain windowed pair counts: no null model, min count 1, no clustering.")
-_ENGINE = typer.Option("duckdb", "--engine", help="Query engine.")
+_ENGINE = typer.Option("duckdb", "--engine", help="Query engine: duckdb or spark (see docs/spark.md).")
+_SPARK_MASTER = typer.Option("local[*]", "--spark-master", help="Spark master with --engine spark: local[*], spark://..., yarn.")
+_SPARK_CONF = typer.Option(None, "--spark-conf", help="Spark setting key=value with --engine spark (repeatable).")
+
+
+def _engine(engine: str, ws: Any, master: str, conf: list[str] | None) -> Any:
+    """The engine name, or a Spark engine built from --spark-master / --spark-conf."""
+    if engine != "spark":
+        return engine
+    from lockstep.engines import get_engine
+
+    settings = {}
+    for kv in conf or []:
+        key, sep, value = kv.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"--spark-conf takes key=value, not {kv!r}")
+        settings[key.strip()] = value.strip()
+    return get_engine("spark", ws, master=master, conf=settings)
 _SEED = typer.Option(0, "--seed", help="Seed for MinHash and Leiden.")
 _TOP = typer.Option(20, "--top", help="Clusters to print.")
 _JSON = typer.Option(False, "--json", help="Print notes and the top clusters as JSON.")
@@ -66,6 +83,8 @@ def detect(
     fdr: float | None = _FDR,
     raw: bool = _RAW,
     engine: str = _ENGINE,
+    spark_master: str = _SPARK_MASTER,
+    spark_conf: list[str] | None = _SPARK_CONF,
     seed: int = _SEED,
     top: int = _TOP,
     as_json: bool = _JSON,
@@ -79,6 +98,7 @@ def detect(
     Example:
 
         lockstep detect --workspace ws --signals co-repost,co-link --window 60s
+        lockstep detect --workspace ws --engine spark --spark-master local[2]
     """
     import lockstep.detect as d
     from lockstep.workspace import Workspace
@@ -86,7 +106,8 @@ def detect(
     if not workspace.joinpath("lockstep.duckdb").exists():
         raise d.DetectorError(f"{workspace}: not a lockstep workspace; run `lockstep ingest` first")
     with Workspace(workspace) as ws:
-        det = d.detect(ws, **_options(signals, window, min_count, fdr, raw, engine, seed))
+        eng = _engine(engine, ws, spark_master, spark_conf)
+        det = d.detect(ws, **_options(signals, window, min_count, fdr, raw, eng, seed))
     _print_result(det, top, as_json)
 
 
@@ -98,6 +119,8 @@ def scan(
     min_count: int | None = _MIN_COUNT,
     fdr: float | None = _FDR,
     engine: str = _ENGINE,
+    spark_master: str = _SPARK_MASTER,
+    spark_conf: list[str] | None = _SPARK_CONF,
     seed: int = _SEED,
     top: int = _TOP,
     as_json: bool = _JSON,
@@ -119,7 +142,8 @@ def scan(
         results = ws.ingest(paths)
         n = sum(getattr(r, "n_accepted", 0) or 0 for r in results)
         err_console.print(f"ingested {len(results)} file(s), {n:,} new posts into {out / 'workspace'}", markup=False)
-        det = d.detect(ws, **_options(signals, window, min_count, fdr, False, engine, seed))
+        eng = _engine(engine, ws, spark_master, spark_conf)
+        det = d.detect(ws, **_options(signals, window, min_count, fdr, False, eng, seed))
         write_report(ws, out)
     _print_result(det, top, as_json)
     if not as_json:

@@ -55,7 +55,7 @@ class CoHashtag(Detector):
             if self.mode == "set"
             else "array_to_string(hashtags, ' ')"
         )
-        where = f"len(list_distinct(hashtags)) >= {int(self.min_hashtags)}"
+        where = f"array_length(list_distinct(hashtags)) >= {int(self.min_hashtags)}"
         if not self.include_reposts:
             where += " AND kind <> 'repost'"
         return f"SELECT pid, acc, t, {obj} AS object, CAST(NULL AS BIGINT) AS t_origin FROM {ctx.posts} WHERE {where}"

@@ -50,7 +50,7 @@ class CoLink(Detector):
 
     def actions_sql(self, ctx: Any) -> str:
         col = "urls" if self.level == "url" else "domains"
-        where = f"len({col}) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
+        where = f"array_length({col}) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
         return (
             f"SELECT pid, acc, t, unnest({col}) AS object, CAST(NULL AS BIGINT) AS t_origin "
             f"FROM {ctx.posts} WHERE {where}"

@@ -39,7 +39,7 @@ class CoMedia(Detector):
         self.include_reposts = include_reposts
 
     def actions_sql(self, ctx: Any) -> str:
-        where = "len(media) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
+        where = "array_length(media) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
         return (
             f"SELECT pid, acc, t, unnest(media) AS object, CAST(NULL AS BIGINT) AS t_origin "
             f"FROM {ctx.posts} WHERE {where}"

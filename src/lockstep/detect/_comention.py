@@ -41,8 +41,9 @@ class CoMention(Detector):
         self.include_reposts = include_reposts
 
     def actions_sql(self, ctx: Any) -> str:
-        where = "len(mentions) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
+        where = "array_length(mentions) > 0" + ("" if self.include_reposts else " AND kind <> 'repost'")
         return (
-            "SELECT pid, acc, t, platform || ':@' || unnest(mentions) AS object, "
-            f"CAST(NULL AS BIGINT) AS t_origin FROM {ctx.posts} WHERE {where}"
+            # unnest in a subquery: Spark allows a generator only as a whole select item.
+            "SELECT pid, acc, t, platform || ':@' || m AS object, CAST(NULL AS BIGINT) AS t_origin FROM ("
+            f"SELECT pid, acc, t, platform, unnest(mentions) AS m FROM {ctx.posts} WHERE {where}) AS x"
         )

@@ -65,7 +65,7 @@ class Context:
         e.create_table(
             self.posts,
             # pid is an internal handle: results never depend on its order, so no sort is needed.
-            f"SELECT CAST(row_number() OVER () - 1 AS BIGINT) AS pid, "
+            f"SELECT {e.row_id()} AS pid, "
             f"a.acc, {e.epoch_us('p.created_at')} AS t, {cols} "
             f"FROM posts AS p JOIN {self.accounts} AS a "
             "ON a.platform = p.platform AND a.account_id = p.account_id",
@@ -76,5 +76,5 @@ class Context:
     def has_values(self, column: str) -> bool:
         """Whether any post has a value in ``column`` (a non-empty list for list columns)."""
         list_cols = {"urls", "domains", "hashtags", "mentions", "media"}
-        cond = f"len({column}) > 0" if column in list_cols else f"{column} IS NOT NULL"
+        cond = f"array_length({column}) > 0" if column in list_cols else f"{column} IS NOT NULL"
         return bool(self.engine.scalar(f"SELECT count(*) > 0 FROM (SELECT 1 FROM {self.posts} WHERE {cond} LIMIT 1) AS x"))

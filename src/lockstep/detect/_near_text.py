@@ -68,6 +68,8 @@ class NearText(Detector):
     # The objects are LSH band keys (one post pair shares several), so the delay null's count of
     # shared objects would not be comparable with the observed count: use the activity null.
     default_null: ClassVar[str] = "activity"
+    # MinHash runs in local Python over every token: cheap next to DuckDB, a driver bottleneck on Spark.
+    requires: ClassVar[frozenset[str]] = frozenset({"python_udf"})
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "threshold": [Interval(0, 1, closed="right")],
         "num_perm": [Interval(1, 1024, integer=True)],
@@ -101,18 +103,18 @@ class NearText(Detector):
     def prepare(self, ctx: Any) -> None:
         e = ctx.engine
         p = "ls_near_text"
-        # Tokens once, materialised: filtering on len(toks) in the same statement would have the
+        # Tokens once, materialised: filtering on array_length(toks) in the same statement would have the
         # engine tokenise every text twice.
         e.create_table(f"{p}_docs0", self._tokens_sql(ctx))
         e.create_table(
-            f"{p}_docs", f"SELECT pid, acc, t, len(toks) AS n_tok FROM {p}_docs0 WHERE len(toks) >= {int(self.min_tokens)}"
+            f"{p}_docs", f"SELECT pid, acc, t, array_length(toks) AS n_tok FROM {p}_docs0 WHERE array_length(toks) >= {int(self.min_tokens)}"
         )
         e.create_table(
             f"{p}_tok",
-            f"SELECT pid, unnest(toks) AS tok, len(toks) AS n_tok FROM {p}_docs0 WHERE len(toks) >= {int(self.min_tokens)}",
+            f"SELECT pid, unnest(toks) AS tok, array_length(toks) AS n_tok FROM {p}_docs0 WHERE array_length(toks) >= {int(self.min_tokens)}",
         )
         e.drop(f"{p}_docs0")
-        tok = e.fetch_arrow(f"SELECT pid, hash(tok) AS h FROM {p}_tok ORDER BY pid")
+        tok = e.fetch_arrow(f"SELECT pid, {e.hash64('tok')} AS h FROM {p}_tok ORDER BY pid")
         docs = e.fetch_arrow(f"SELECT pid, acc, t FROM {p}_docs ORDER BY pid")
         keys = self._band_keys(tok, docs.num_rows, self.seed_)
         bands = keys.shape[1]

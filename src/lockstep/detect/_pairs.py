@@ -277,7 +277,7 @@ def auto_window(ctx: Any, p: str, *, share: float = 0.5, quantile: float = 0.1) 
          count(*) OVER (PARTITION BY r.object) AS n, min(r.t) OVER (PARTITION BY r.object) AS t0
   FROM {p}_raw AS r JOIN {p}_obj AS o ON o.object = r.object WHERE o.n_accounts >= 2
 )
-SELECT quantile_cont(dt, {quantile}) FROM (
+SELECT {ctx.engine.quantile("dt", quantile)} FROM (
   SELECT object, max(t - t0) AS dt FROM r WHERE rn <= greatest(2, ceil(n * {share})) GROUP BY object
 ) AS d"""
     )

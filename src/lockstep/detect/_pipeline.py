@@ -138,7 +138,22 @@ class Detection:
         )}
 
     def _detectors(self) -> dict[str, Detector]:
+        from lockstep.engines import engine_capabilities
+
         names = _signal_list(self.signals)
+        # Signals the engine cannot run: named ones fail before any work; the default "every
+        # signal" leaves them out with a note.
+        caps = engine_capabilities(self.engine)
+        self._skipped = []
+        for name in list(names):
+            for cap in sorted(DETECTORS[name].requires):
+                if cap not in caps.capabilities:
+                    if self.signals is not None:
+                        caps.require(cap, name)
+                    names.remove(name)
+                    self._skipped.append(f"{name}: skipped, it needs {cap!r}, which the {caps.name} engine "
+                                         "does not support")
+                    break
         options = dict(self.options or {})
         for k in options:
             if k not in DETECTORS:
@@ -180,7 +195,7 @@ class Detection:
         detectors = self._detectors()
         for d in detectors.values():
             d._validate_params()  # all parameters checked before any work
-        notes: list[str] = []
+        notes: list[str] = list(self._skipped)
         self._notes = notes
         with Context.open(workspace, engine=self.engine) as ctx:
             edges, evidence = [], []

@@ -91,5 +91,17 @@ class Engine:
         """SQL for a timestamp column as integer microseconds since the Unix epoch."""
         return f"epoch_us({expr})"
 
+    def quantile(self, expr: str, q: float) -> str:
+        """SQL for the exact, interpolated ``q`` quantile of ``expr`` (an aggregate)."""
+        return f"quantile_cont({expr}, {float(q)})"
+
+    def hash64(self, expr: str) -> str:
+        """SQL for a 64-bit hash of ``expr`` (engines differ: DuckDB's hash, Spark's xxhash64)."""
+        return f"hash({expr})"
+
+    def row_id(self) -> str:
+        """SQL for a unique BIGINT per row of a query, in no particular order (an internal handle)."""
+        return "CAST(row_number() OVER () - 1 AS BIGINT)"
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
