@@ -9,6 +9,9 @@ Each trial splits every calibration author into two aliases (k distinct articles
 all pairs of the 50 aliases with the linker; the conditions mix the amounts of text a user meets:
 one article cut to 1,500 characters (the default --min-chars), one, two, three and five articles.
 A logistic regression with balanced classes on the scorer outputs is then a log likelihood ratio.
+The ``cohort`` model reads the cohort-normalised scores of the centred cosines, as the linker
+computes them for 50 names; the ``raw`` model (used for a handful of names, where the linker does
+not centre) reads the plain cosines, recomputed here from the linker's features.
 
     .venv/bin/python scripts/fit_alias_calibration.py [--data ../shared/data/reuter_c50] [--trials 4]
 """
@@ -24,7 +27,7 @@ import numpy as np
 from lockstep.aliases._calibration import fit_calibration, save_calibrations
 from lockstep.aliases._evaluation import alias_trials, c50_author_split, load_c50, pair_truth
 from lockstep.aliases._linker import AliasLinker
-from lockstep.aliases._scorers import SCORERS
+from lockstep.aliases._scorers import SCORERS, CosineScorer
 
 REPO = Path(__file__).resolve().parents[1]
 CONDITIONS = ((1, 1500), (1, None), (2, None), (3, None), (5, None))  # (articles per alias, truncate)
@@ -51,6 +54,13 @@ def main() -> None:
             pairs["condition"] = ci
             pairs["trial_names"] = len(frames)
             pairs["log10_min_chars"] = np.log10(np.maximum(np.minimum(pairs["n_chars_a"], pairs["n_chars_b"]), 1))
+            # The raw model's inputs: plain (uncentred) cosines, as the linker computes them when
+            # there are too few names for a cohort.
+            index = {n: r for r, n in enumerate(linker.names_["name"])}
+            ia = pairs["name_a"].map(index).to_numpy()
+            ib = pairs["name_b"].map(index).to_numpy()
+            for view in ("char", "masked", "word"):
+                pairs[f"plain_{view}"] = CosineScorer(getattr(linker.features_, view))(ia, ib)
             frames.append(pairs)
         print(f"condition k={k} truncate={trunc}: {time.perf_counter() - t0:.0f} s", flush=True)
     import pandas as pd
@@ -64,7 +74,8 @@ def main() -> None:
         ("cohort", [f"z_{s}" for s in SCORERS] + ["log10_min_chars"]),
         ("raw", [f"score_{s}" for s in SCORERS] + ["log10_min_chars"]),
     ):
-        m = fit_calibration(name, data[cols].to_numpy(), y, tuple(cols), monotone=tuple(cols[:-1]))
+        source = [c.replace("score_", "plain_") if c.replace("score_", "plain_") in data else c for c in cols]
+        m = fit_calibration(name, data[source].to_numpy(), y, tuple(cols), monotone=tuple(cols[:-1]))
         models[name] = m
         print(name, dict(zip(cols, np.round(m.coef, 3))), "intercept", round(m.intercept, 3))
     save_calibrations(args.out, models, {

@@ -28,7 +28,7 @@ def runs(tmp_path_factory):
     from lockstep.simulate import Simulator
 
     root = tmp_path_factory.mktemp("spark")
-    Simulator(n_accounts=300, n_posts=6000, days=3, n_campaigns=3, seed=3).generate().scenario_.write(
+    Simulator(n_accounts=200, n_posts=3000, days=2, n_campaigns=2, seed=3).generate().scenario_.write(
         root / "posts.parquet")
     with lockstep.Workspace(root / "ws") as ws:
         ws.ingest([root / "posts.parquet"])
@@ -87,6 +87,7 @@ def test_spark_leaves_out_near_text_by_default_and_says_so(runs):
 
 
 def test_naming_a_signal_the_engine_cannot_run_fails_before_any_work(tmp_path):
-    with lockstep.Workspace(tmp_path) as ws:
-        with pytest.raises(EngineCapabilityError, match="near-text needs 'python_udf', which the spark engine"):
-            lockstep.detect(ws, "co-repost,near-text", engine="spark", write=False)
+    with lockstep.Workspace(tmp_path) as ws, pytest.raises(
+        EngineCapabilityError, match="near-text needs 'python_udf', which the spark engine does not support"
+    ):
+        lockstep.detect(ws, "co-repost,near-text", engine="spark", write=False)

@@ -70,3 +70,29 @@ def test_a_reader_failing_in_a_worker_undoes_the_file(tmp_path, monkeypatch):
         with pytest.raises(UnreadableFileError, match="RuntimeError: reader bug"):
             ws.ingest(ira_csv(tmp_path / "ira.csv", 5_000), format="ira538")
         assert ws.query("SELECT count(*) AS n FROM posts").to_pylist() == [{"n": 0}]
+
+
+def test_parallel_twarc2_pages_give_the_same_tables_as_serial(tmp_path, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from ingest import make_twarc2
+
+    monkeypatch.setattr(_driver, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr("lockstep.ingest.formats.twarc2.CHUNK_CHARS", 100_000)
+    path = tmp_path / "pages.jsonl"
+    make_twarc2(path, 3_000)
+    with path.open("a") as f:
+        f.write('{"data": [{"id": "1", "text": "cut off')  # a truncated last line: rejected
+    results, tables = [], []
+    for workers in ("1", "2"):
+        monkeypatch.setenv("LOCKSTEP_INGEST_WORKERS", workers)
+        with Workspace(tmp_path / f"ws{workers}") as ws:
+            [r] = ws.ingest(path)
+            assert r.format == "twarc2"
+            results.append((r.n_read, r.n_accepted, r.n_duplicates, r.n_rejected))
+            tables.append({name: ws.query(sql).to_pylist() for name, sql in TABLES.items()})
+    assert results[0] == results[1] == (3_001, 3_000, 0, 1)
+    for name in TABLES:
+        assert tables[0][name] == tables[1][name], name

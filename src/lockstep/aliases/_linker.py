@@ -176,9 +176,11 @@ class AliasLinker:
         self.prior_ = float(self.prior) if self.prior is not None else (min(0.5, 1.0 / (n_ok - 1)) if n_ok > 1 else 0.5)
 
         models = load_calibration(self.calibration)
-        scorers = make_scorers(feats, compression_chars=self.compression_chars)
         impostors, cohort = choose_impostors(len(names), ok, self.n_impostors, self.seed)
         use_cohort = impostors.shape[1] >= MIN_COHORT
+        # The cosines are centred on the scored names' mean only when there are enough names for a
+        # cohort; the raw model (a handful of names) reads plain cosines, as it was fitted.
+        scorers = make_scorers(feats, compression_chars=self.compression_chars, center_rows=rows if use_cohort else None)
         # Compression costs a PPMd run per pair; past compression_max_names it is skipped and its
         # normalised score set to 0 (typical), which the calibration reads as no evidence either way.
         self.compression_used_ = n_ok <= self.compression_max_names or not use_cohort

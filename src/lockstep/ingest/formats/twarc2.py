@@ -14,6 +14,7 @@ A user-lookup page (``data`` holds users, not tweets) gives account records.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import IO, Any
@@ -26,9 +27,10 @@ from lockstep.ingest._base import (
     Sample,
     build_account,
     build_post,
+    open_text,
     register_reader,
 )
-from lockstep.ingest.formats._twitter_common import iter_json, json_error_reason, safe_str
+from lockstep.ingest.formats._twitter_common import JsonItem, json_error_reason, reparse_lines, safe_str
 
 __all__ = ["Twarc2Reader"]
 
@@ -83,8 +85,48 @@ class Twarc2Reader(Reader):
                 return 0.9 if any(k in text for k in distinctive) else 0.8
         return 0.0
 
-    def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
-        is_document, items = iter_json(stream)
+    def read_chunks(self, stream: IO[bytes], path: str) -> Iterator[tuple[Any, ...]]:
+        # JSON Lines split into runs of raw lines (parsed in worker processes); a file whose first
+        # line is not JSON on its own (a pretty-printed document) is one chunk, as iter_json reads it.
+        text = open_text(stream)
+        lines: list[tuple[int, str]] = []
+        size = 0
+        first = True
+        for n, line in enumerate(text, 1):
+            if not line.strip():
+                continue
+            if first:
+                first = False
+                try:
+                    json.loads(line)
+                except ValueError:
+                    yield ("document", n, line + text.read())
+                    return
+            lines.append((n, line.rstrip("\r\n")))
+            size += len(line)
+            if size >= CHUNK_CHARS:
+                yield ("lines", lines)
+                lines, size = [], 0
+        if lines:
+            yield ("lines", lines)
+
+    def parse_chunk(self, chunk: tuple[Any, ...]) -> Iterator[Record | Rejection]:
+        is_document = False
+        if chunk[0] == "document":
+            _, start, text = chunk
+            try:
+                items: Iterator[JsonItem] = iter([(1, json.loads(text), None)])
+                is_document = True
+            except ValueError:
+                first_line = text.split("\n", 1)[0]
+                try:
+                    json.loads(first_line)
+                    first_error = ValueError("invalid JSON")
+                except ValueError as e:
+                    first_error = e
+                items = reparse_lines(start, first_error, text)
+        else:
+            items = _parse_lines(chunk[1])
         for line, value, raw in items:
             if isinstance(value, ValueError):
                 yield Rejection(line, json_error_reason(line, value, raw), raw=raw)
@@ -306,3 +348,15 @@ def _index(items: Any, key: str) -> dict[str, dict[str, Any]]:
         if isinstance(it, dict) and safe_str(it.get(key)) is not None:
             out.setdefault(safe_str(it[key]), it)  # type: ignore[index]
     return out
+
+
+# Characters of raw JSON Lines per chunk handed to a worker (a 100-tweet page is ~400 KB).
+CHUNK_CHARS = 8 * 1024 * 1024
+
+
+def _parse_lines(lines: list[tuple[int, str]]) -> Iterator[JsonItem]:
+    for n, raw in lines:
+        try:
+            yield n, json.loads(raw), raw
+        except ValueError as e:
+            yield n, e, raw
