@@ -13,12 +13,12 @@ from lockstep.aliases import SCORERS, load_calibration
 
 def test_the_shipped_calibration_is_plain_json_with_its_provenance():
     doc = json.loads(resources.files("lockstep.aliases").joinpath("calibration.json").read_text())
-    assert sorted(doc["models"]) == ["cohort", "raw"]
+    assert sorted(doc["models"]) == ["centred", "cohort", "raw"]
     assert doc["script"] == "scripts/fit_alias_calibration.py"
     assert doc["fitted_on"].startswith("Reuter_50_50 C50train, calibration authors")
 
 
-@pytest.mark.parametrize("model", ["cohort", "raw"])
+@pytest.mark.parametrize("model", ["centred", "cohort", "raw"])
 def test_probabilities_lie_in_0_1_and_never_fall_when_a_scorer_rises(model):
     cal = load_calibration()[model]
     rng = np.random.default_rng(0)

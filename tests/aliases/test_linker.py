@@ -178,3 +178,27 @@ def test_past_compression_max_names_the_compression_scorer_is_skipped_not_guesse
     assert pairs["score_compression"].isna().all()
     y = same(pairs, author)
     assert pairs["probability"][y].min() > pairs["probability"][~y].max()
+
+
+def test_from_thirty_names_on_the_cosines_are_centred_on_the_names_mean():
+    names, texts, author = [], [], {}
+    for a in STYLES:
+        for t in TOPICS:
+            for seed in range(3):
+                names.append(f"{a}_{t}_{seed}")
+                texts.append(make_posts(a, t, 20, seed=seed))
+                author[names[-1]] = a
+    linker = AliasLinker(min_chars=500, topic="none").fit(names, texts)
+    assert len(names) == 36 and linker.calibration_used_ == "centred"
+    # The centred cosine, computed the long way: subtract the mean row, renormalise, take the dot.
+    m = linker.features_.char.toarray().astype(float)
+    c = m - m.mean(axis=0)
+    c /= np.linalg.norm(c, axis=1, keepdims=True)
+    row = {n: k for k, n in enumerate(linker.names_["name"])}
+    pairs = linker.pairs_
+    expected = [c[row[a]] @ c[row[b]] for a, b in zip(pairs["name_a"], pairs["name_b"])]
+    np.testing.assert_allclose(pairs["score_char"], expected, atol=1e-5)
+    y = same(pairs, author)
+    assert pairs["probability"][y].mean() > 10 * pairs["probability"][~y].mean()
+    plain = AliasLinker(min_chars=500, topic="none", center_min_names=100).fit(names, texts)
+    assert plain.calibration_used_ == "cohort"

@@ -1,6 +1,7 @@
 """Alias linking: which accounts or bylines are written by the same hand.
 
-Stylometric scorers (character n-grams, topic-masked n-grams, function-word Delta, compression),
+Stylometric scorers (character n-grams, topic-masked n-grams, word n-grams, function-word Delta,
+compression),
 cohort-normalised against impostor names and calibrated to probabilities on pairs of disjoint
 authors; each pair comes with its evidence and a topic-only similarity, and names are clustered
 into operators. See docs/aliases.md.

@@ -7,9 +7,10 @@ cannot know: by default each name is assumed to have one alias among the others,
 given pair is ``1 / (n_names − 1)`` (capped at 0.5). The shipped model is plain JSON
 (``calibration.json`` beside this module): coefficients only, nothing executable.
 
-Two models ship: ``cohort`` reads the cohort-normalised scores (used when at least
-``MIN_COHORT`` impostor names exist) and ``raw`` reads raw scores plus the log length of the
-shorter text (used for small sets of names, e.g. two bylines).
+Three models ship: ``centred`` reads the cohort-normalised scores of the centred cosines (used
+from ``center_min_names`` scored names on, 30 by default), ``cohort`` the cohort-normalised scores
+of plain cosines without the ``word`` scorer (used when at least ``MIN_COHORT`` impostor names exist), and ``raw`` reads raw
+scores plus the log length of the shorter text (used for small sets of names, e.g. two bylines).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def load_calibration(path: str | Path | None = None) -> dict[str, Calibration]:
     Returns
     -------
     dict
-        ``{"cohort": Calibration, "raw": Calibration}``.
+        ``{"centred": Calibration, "cohort": Calibration, "raw": Calibration}``.
     """
     if path is None:
         text = resources.files("lockstep.aliases").joinpath("calibration.json").read_text()

@@ -30,6 +30,7 @@ _CONSTRAINTS: dict[str, Any] = {
     "evidence_min_probability": (float, 0.0, 1.0),
     "compression_chars": (int, 100, None),
     "compression_max_names": (int, 0, None),
+    "center_min_names": (int, 2, None),
     "seed": (int, None, None),
 }
 
@@ -68,6 +69,12 @@ class AliasLinker:
     compression_max_names : int
         Above this many scored names the compression scorer (a PPMd run per pair) is skipped;
         its normalised score then counts as 0, i.e. typical.
+    center_min_names : int
+        From this many scored names on, the three cosine scorers are centred on the names' mean
+        vector (see :class:`~lockstep.aliases._scorers.CosineScorer`) and the ``centred``
+        calibration is used. With fewer names the mean is dominated by the few authors present
+        (two centred names are always opposite), so plain cosines and the ``cohort`` (or ``raw``)
+        model are used.
     calibration : str or Path, optional
         A calibration JSON file; default the one shipped with lockstep.
     seed : int
@@ -106,6 +113,7 @@ class AliasLinker:
         evidence_min_probability: float = 0.05,
         compression_chars: int = 6000,
         compression_max_names: int = 2000,
+        center_min_names: int = 30,
         calibration: str | Path | None = None,
         seed: int = 0,
     ):
@@ -120,6 +128,7 @@ class AliasLinker:
         self.evidence_min_probability = evidence_min_probability
         self.compression_chars = compression_chars
         self.compression_max_names = compression_max_names
+        self.center_min_names = center_min_names
         self.calibration = calibration
         self.seed = seed
 
@@ -178,14 +187,15 @@ class AliasLinker:
         models = load_calibration(self.calibration)
         impostors, cohort = choose_impostors(len(names), ok, self.n_impostors, self.seed)
         use_cohort = impostors.shape[1] >= MIN_COHORT
-        # The cosines are centred on the scored names' mean only when there are enough names for a
-        # cohort; the raw model (a handful of names) reads plain cosines, as it was fitted.
-        scorers = make_scorers(feats, compression_chars=self.compression_chars, center_rows=rows if use_cohort else None)
+        # The cosines are centred on the scored names' mean only when there are many names; each
+        # model reads the scores it was fitted on (centred, or plain cosines).
+        center = use_cohort and n_ok >= self.center_min_names
+        scorers = make_scorers(feats, compression_chars=self.compression_chars, center_rows=rows if center else None)
         # Compression costs a PPMd run per pair; past compression_max_names it is skipped and its
         # normalised score set to 0 (typical), which the calibration reads as no evidence either way.
         self.compression_used_ = n_ok <= self.compression_max_names or not use_cohort
         skip = () if self.compression_used_ else ("compression",)
-        self.calibration_used_ = "cohort" if use_cohort else "raw"
+        self.calibration_used_ = ("centred" if center else "cohort") if use_cohort else "raw"
         model = models[self.calibration_used_]
 
         i, j = candidate_pairs(feats, rows, k=self.n_candidates, all_pairs_max=self.all_pairs_max)
