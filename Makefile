@@ -12,16 +12,19 @@ $(BIN)/lockstep: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch is pinned to the CPU build (a bare `torch` pulls a multi-GB CUDA build).
-	$(BIN)/pip install --quiet -e '.[dev,topic]'
+	$(BIN)/pip install --quiet -e '.[dev,topic,spark]'
 	touch $(BIN)/lockstep
 
 install: $(BIN)/lockstep
 
-# Chromium for the report's browser tests (Debian packages; never a browser download).
+# Chromium for the report's browser tests and Java for the Spark engine (Debian packages; never a
+# browser or JDK download of a tool's own).
 system-deps:
-	@command -v chromium >/dev/null || { \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium chromium-driver default-jre-headless; \
+	fi
 
 demo: install
 	rm -rf $(DEMO)
