@@ -42,9 +42,10 @@ lint: install
 
 test: system-deps lint
 	$(BIN)/python -m lockstep.schema | diff -u docs/schema.md - || (echo "docs/schema.md is stale: run make docs" && false)
-	# The suite runs with networking off where the kernel allows it (nothing may reach the network).
+	# The suite runs with networking off where the kernel allows it (nothing may reach the network);
+	# loopback stays up, as Spark's JVM and Python talk over 127.0.0.1.
 	if unshare -rn true 2>/dev/null; then \
-	  LOCKSTEP_EXPECT_OFFLINE=1 unshare -rn $(BIN)/pytest -n 2 --dist loadfile -q; \
+	  LOCKSTEP_EXPECT_OFFLINE=1 unshare -rn sh -c 'ip link set lo up 2>/dev/null; exec $(BIN)/pytest -n 2 --dist loadfile -q'; \
 	else \
 	  echo "unshare -rn not permitted here: running the suite with networking on"; \
 	  $(BIN)/pytest -n 2 --dist loadfile -q; \
