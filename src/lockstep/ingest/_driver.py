@@ -141,7 +141,7 @@ def ingest_file(
                         last_line = item.line
                         batch.add(item, reader_cls.name)
                         if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
-                            _commit_batch(con, batch, result)
+                            _commit_tables(con, batch.take(), result)
             except LockstepError:
                 raise
             except Exception as e:
@@ -234,16 +234,6 @@ def _commit_tables(con: Any, tables: BatchTables, result: IngestResult) -> None:
         raise
 
 
-def _commit_batch(con: Any, batch: _Batch, result: IngestResult) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        batch.flush(con, result)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-
-
 def undo_journal(con: Any) -> list[str]:
     """Remove what unfinished ingests added (rows past the ends their journal rows recorded).
 
@@ -321,10 +311,14 @@ class _Batch:
                 "_primary", pa.array(self.primary, pa.bool_()))
         return BatchTables(self.n_records, posts, accounts, rejected)
 
-    def flush(self, con: Any, result: IngestResult) -> None:
-        if self.n_records:
-            write_tables(con, self.tables(), result)
+    def take(self) -> BatchTables:
+        """The batch's tables; the batch starts empty again."""
+        tables = self.tables()
         self._reset()
+        return tables
+
+    def flush(self, con: Any, result: IngestResult) -> None:
+        write_tables(con, self.take(), result)
 
 
 @dataclass
