@@ -8,9 +8,11 @@ import re
 from html import unescape
 from importlib import resources
 
+import pytest
 from typer.testing import CliRunner
 
 from lockstep.cli import app
+from lockstep.report._html import format_number
 
 
 def _html(hostile) -> str:
@@ -83,3 +85,11 @@ def test_a_run_that_flagged_nothing_still_gets_a_report_that_says_so(hostile, tm
     html = paths["report.html"].read_text(encoding="utf-8")
     assert "No cluster was flagged." in html
     assert paths["accounts.csv"].read_text(encoding="utf-8").count("\n") == 1
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (12345.6, "12,346"), (1_000_000, "1,000,000"), (3.14159, "3.14"), (12.345, "12.3"),
+    (0.000123, "0.000123"), (0.5, "0.5"), (0, "0"), (None, "–"), (float("nan"), "–"),
+])
+def test_cluster_scores_are_shown_with_separators_and_never_in_e_notation(value, shown):
+    assert format_number(value) == shown

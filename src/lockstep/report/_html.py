@@ -80,6 +80,23 @@ def _f(v: Any, nd: int = 4) -> float | None:
     return round(v, nd) if math.isfinite(v) else None
 
 
+def format_number(x: Any) -> str:
+    """A table number for people: thousands separated, three significant digits, no e-notation.
+
+    ``12345.6`` → ``"12,346"``, ``3.14159`` → ``"3.14"``, ``0.000123`` → ``"0.000123"``.
+    """
+    if x is None or isinstance(x, bool) or not isinstance(x, int | float) or x != x:
+        return "–"
+    if float(x).is_integer() or abs(x) >= 100:
+        return f"{round(x):,}"
+    if x == 0:
+        return "0"
+    import math
+
+    digits = max(0, 2 - math.floor(math.log10(abs(x))))
+    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:,.0f}"
+
+
 def _asset(name: str) -> str:
     return resources.files("lockstep.report").joinpath("static", name).read_text(encoding="utf-8")
 
@@ -238,6 +255,7 @@ def render_html(data: ReportData, *, title: str = "lockstep report", generated_a
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["num"] = format_number
     script = _asset("report.js")
     style = _asset("report.css")
     if payload is None:
