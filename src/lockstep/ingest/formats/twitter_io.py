@@ -46,10 +46,14 @@ def _present(value: str | None) -> str | None:
     return None if v in ("", "absent") else v
 
 
-def _csv_records(stream: IO[bytes], path: str, required: tuple[str, ...], fmt: str) -> Iterator[
-    tuple[int, list[str] | None, list[str], str | None]
+def _csv_rows(stream: IO[bytes], path: str, required: tuple[str, ...], fmt: str) -> Iterator[
+    Rejection | tuple[int, list[str], Any]
 ]:
-    """``(line, header, row, reason)`` per record; header once first (row empty, reason None)."""
+    """``(line, row, get)`` per well-formed record, a Rejection per unreadable or ragged one.
+
+    ``get(column)`` is the cell with the releases' missing-value markers turned into None
+    (``raw=True``: the cell as written, for text).
+    """
     text = open_text(stream)
     reader = csv.reader(text)
     try:
@@ -63,7 +67,8 @@ def _csv_records(stream: IO[bytes], path: str, required: tuple[str, ...], fmt: s
             f"{path}: not a Twitter information-operations {fmt} file: missing column(s) "
             f"{', '.join(missing)} (columns: {', '.join(header[:40])})"
         )
-    yield 1, header, [], None
+    idx = {h: i for i, h in enumerate(header)}
+    width = len(header)
     start = reader.line_num + 1
     while True:
         try:
@@ -71,14 +76,37 @@ def _csv_records(stream: IO[bytes], path: str, required: tuple[str, ...], fmt: s
         except StopIteration:
             return
         except csv.Error as e:
-            yield start, None, [], f"line {start}: unreadable CSV record: {e}"
+            yield Rejection(start, f"line {start}: unreadable CSV record: {e}")
             start = reader.line_num + 1
             continue
         line = start
         start = reader.line_num + 1
         if not row:
             continue
-        yield line, None, row, None
+        if len(row) != width:
+            yield Rejection(line, f"line {line}: the record has {len(row)} fields, the header {width}", raw=_raw(row))
+            continue
+
+        def get(col: str, raw: bool = False, row: list[str] = row) -> str | None:
+            i = idx.get(col)
+            if i is None:
+                return None
+            return row[i] if raw else _present(row[i])
+
+        yield line, row, get
+
+
+def _records(rows: Iterator[Rejection | tuple[int, list[str], Any]], build: Any) -> Iterator[Record | Rejection]:
+    """``build(line, get)`` per row; a FieldError rejects that row, naming the field."""
+    for item in rows:
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        line, row, get = item
+        try:
+            yield build(line, get)
+        except FieldError as e:
+            yield Rejection(line, f"line {line}: {e.reason}", field=e.field, raw=_raw(row))
 
 
 def _raw(row: list[str]) -> str:
@@ -106,31 +134,9 @@ class TwitterIOReader(Reader):
         return 0.0
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
-        idx: dict[str, int] = {}
-        width = 0
-        for line, header, row, reason in _csv_records(stream, path, _TWEET_REQUIRED, "tweets"):
-            if header is not None:
-                idx = {h: i for i, h in enumerate(header)}
-                width = len(header)
-                continue
-            if reason is not None:
-                yield Rejection(line, reason)
-                continue
-            if len(row) != width:
-                yield Rejection(
-                    line, f"line {line}: the record has {len(row)} fields, the header {width}", raw=_raw(row)
-                )
-                continue
-            try:
-                yield self._record(line, row, idx)
-            except FieldError as e:
-                yield Rejection(line, f"line {line}: {e.reason}", field=e.field, raw=_raw(row))
+        yield from _records(_csv_rows(stream, path, _TWEET_REQUIRED, "tweets"), self._record)
 
-    def _record(self, line: int, row: list[str], idx: dict[str, int]) -> Record:
-        def get(col: str) -> str | None:
-            i = idx.get(col)
-            return _present(row[i]) if i is not None else None
-
+    def _record(self, line: int, get: Any) -> Record:
         kind = "post"
         repost_of = repost_of_account = None
         try:
@@ -155,7 +161,7 @@ class TwitterIOReader(Reader):
             account_id=get("userid"),
             created_at=get("tweet_time"),
             kind=kind,
-            text=row[idx["tweet_text"]],
+            text=get("tweet_text", raw=True),
             lang=get("tweet_language"),
             repost_of=repost_of,
             repost_of_account=repost_of_account,
@@ -217,27 +223,5 @@ class TwitterIOUsersReader(Reader):
         return 0.0
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
-        idx: dict[str, int] = {}
-        width = 0
-        for line, header, row, reason in _csv_records(stream, path, _USER_REQUIRED, "users"):
-            if header is not None:
-                idx = {h: i for i, h in enumerate(header)}
-                width = len(header)
-                continue
-            if reason is not None:
-                yield Rejection(line, reason)
-                continue
-            if len(row) != width:
-                yield Rejection(
-                    line, f"line {line}: the record has {len(row)} fields, the header {width}", raw=_raw(row)
-                )
-                continue
-
-            def get(col: str, row: list[str] = row, idx: dict[str, int] = idx) -> str | None:
-                i = idx.get(col)
-                return _present(row[i]) if i is not None else None
-
-            try:
-                yield Record(line, None, [_account(self.row_platform, get)])
-            except FieldError as e:
-                yield Rejection(line, f"line {line}: {e.reason}", field=e.field, raw=_raw(row))
+        yield from _records(_csv_rows(stream, path, _USER_REQUIRED, "users"),
+                            lambda line, get: Record(line, None, [_account(self.row_platform, get)]))
