@@ -71,9 +71,11 @@ GROUP BY ALL""").df()
             if len(h) < 3:
                 continue
             units = h * (h.sum(axis=1).mean() / h.sum(axis=1))[:, None]
-            off, conf, lo, hi, _ = fit_clock(units, np.zeros(len(units)), n_bootstrap=200, rng=rng)
-            rows.append({"season": season, "group": name, "n_accounts": len(h), "utc_offset": off,
-                         "confidence": round(conf, 3), "interval": f"{lo}..{hi}",
+            fit = fit_clock(units, n_bootstrap=200, rng=rng)
+            off = fit.utc_offset
+            rows.append({"season": season, "group": name, "n_accounts": len(h), "utc_offset": format_offset(off),
+                         "confidence": round(fit.confidence, 3), "interval": f"{fit.offset_low:g}..{fit.offset_high:g}",
+                         "workday": fit.pattern.describe(), "dispersion": round(fit.dispersion, 1),
                          "pattern": working_pattern(units.sum(axis=0), off)["pattern"]})
     ws.con.unregister("_g")
     return pd.DataFrame(rows)
@@ -98,7 +100,7 @@ def main() -> None:
         print(f"PersonaSignals.fit: {time.time() - t1:.0f} s; notes: {s.notes_}")
         sched = s.schedule_.to_pandas()
         cols = ["group", "n_accounts", "n_posts", "utc_offset_label", "confidence", "offset_low", "offset_high",
-                "loglik_gap_per_post", "office_share", "weekend_ratio", "night_share", "active_hours", "n_blocks",
+                "workday", "dispersion", "office_share", "weekend_ratio", "night_share", "active_hours", "n_blocks",
                 "pattern", "holiday_ratio_ru", "holiday_ratio_us", "claimed_offset_low", "claimed_offset_high",
                 "claimed_share"]
         pd.set_option("display.width", 250)
@@ -106,13 +108,16 @@ def main() -> None:
         pd.set_option("display.max_colwidth", 60)
         print("\nInferred operator clock (accounts weighted equally; DST-naive):")
         print(sched[cols].to_string(index=False))
+        print("\nOffsets the data cannot rule out (probability, most probable working day at each):")
+        for r in sched.itertuples():
+            print(f"  {r.group}: {r.offset_alternatives}")
         print("\nLocal-time hourly profile of 'all' at the inferred offset (share of activity per local hour):")
         prof = sched.loc[sched["group"] == "all", "local_profile"].iloc[0]
         print(" ".join(f"{h:02d}:{100 * v:4.1f}%" for h, v in enumerate(prof)))
         acc = s.accounts_.to_pandas()
         a = acc.dropna(subset=["utc_offset"])
         print(f"\nPer-account clocks ({len(a)} accounts with ≥ 50 tweets): offset distribution")
-        print(a["utc_offset"].astype(int).value_counts().sort_index().to_string())
+        print(a["utc_offset"].astype(float).value_counts().sort_index().to_string())
         print("\nSeasonal check (US DST moves a US clock by 1 h in UTC; Moscow time does not move):")
         print(seasonal(ws, groups, np.random.default_rng(0)).to_string(index=False))
         # The same histogram read on Moscow time, for the record.
@@ -121,7 +126,7 @@ def main() -> None:
         hist = np.zeros(168)
         hist[h["how"].to_numpy()] = h["n"].to_numpy()
         wp = working_pattern(hist, 3)
-        print(f"\nAll tweets (posts-weighted) best offset {format_offset(int(best_offset(hist)))}; read at UTC+3: "
+        print(f"\nAll tweets (posts-weighted) best offset {format_offset(best_offset(hist))}; read at UTC+3: "
               f"{wp['pattern']}, office share {wp['office_share']:.2f}, weekend/weekday {wp['weekend_ratio']:.2f}")
 
 

@@ -58,10 +58,18 @@ def test_campaign_run_in_moscow_office_hours_is_put_on_utc_plus_3_against_its_te
                                 "offset_low", "offset_high", "pattern", "claimed_offset_low",
                                 "claimed_offset_high", "claimed_share", "clock_mismatch_hours")} == {
         "group_kind": "cluster", "n_accounts": 20, "utc_offset": 3, "utc_offset_label": "UTC+3",
-        "confidence": 1.0, "offset_low": 3, "offset_high": 3, "pattern": "office hours, weekdays",
+        "confidence": 0.86, "offset_low": 1, "offset_high": 5, "pattern": "office hours, weekdays",
         "claimed_offset_low": -6, "claimed_offset_high": -6, "claimed_share": 1.0, "clock_mismatch_hours": 9.0,
     }
     assert row["office_share"] == 1.0 and row["weekend_ratio"] == 0.0
+    # 09:00–18:00 at UTC+3 is also 08:00–17:00 at UTC+2 and 10:00–19:00 at UTC+4: the confidence is
+    # the prior share of working days that start at 08–10 (86 %), and the readings are listed.
+    assert row["workday"] == "workday 09:00–18:00, weekends at 5%"
+    assert row["offset_alternatives"].split("; ")[:3] == [
+        "UTC+3 36% (workday 09:00–18:00, weekends at 5%)",
+        "UTC+2 25% (workday 08:00–17:00, weekends at 5%)",
+        "UTC+4 25% (workday 10:00–19:00, weekends at 5%)",
+    ]
 
 
 def test_a_campaign_member_carries_creation_handle_reuse_and_clock_flags(fitted):
@@ -109,7 +117,7 @@ def test_the_campaign_cluster_aggregates_its_members(fitted):
         "100% of members reuse a bio within the cluster",
         "100% of members reuse a profile image within the cluster",
     ]
-    assert "run on a UTC+3 clock (office hours, weekdays), confidence 100%" in row["flags"]
+    assert "run on a UTC+3 clock (office hours, weekdays), confidence 86%" in row["flags"]
 
 
 def test_every_scored_signal_has_a_robust_z_and_a_percentile(fitted):
@@ -267,3 +275,10 @@ def test_the_automation_score_points_each_feature_its_own_way():
     s = automation_score(f)
     assert int(np.argmax(s)) == 3 and s[3] > 2
 
+
+
+def test_the_repost_ratio_counts_both_extremes_as_automated():
+    # Amplifiers repost everything, feeds nothing; people mix.
+    f = pd.DataFrame({"repost_ratio": [0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 1.0]})
+    s = automation_score(f)
+    assert s[3] == 0.0 and min(s[0], s[6]) > 2 > max(s[1:6])

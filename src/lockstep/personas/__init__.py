@@ -9,7 +9,15 @@ pattern, compared with the locations the accounts claim). See docs/personas.md f
 from __future__ import annotations
 
 from lockstep.personas._automation import HUMAN_POSTS_PER_DAY, SCORE_DIRECTIONS, automation_score
-from lockstep.personas._clock import OFFSETS, claimed_offset, format_offset, holidays
+from lockstep.personas._clock import (
+    OFFSETS,
+    ClockFit,
+    Pattern,
+    claimed_offset,
+    fit_clock,
+    format_offset,
+    holidays,
+)
 from lockstep.personas._export import run_personas, write_results
 from lockstep.personas._signals import GroupsError, PersonaSignals, persona_signals, read_groups
 from lockstep.personas._stats import percentile, robust_z
@@ -18,10 +26,13 @@ __all__ = [
     "HUMAN_POSTS_PER_DAY",
     "OFFSETS",
     "SCORE_DIRECTIONS",
+    "ClockFit",
     "GroupsError",
+    "Pattern",
     "PersonaSignals",
     "automation_score",
     "claimed_offset",
+    "fit_clock",
     "format_offset",
     "holidays",
     "percentile",

@@ -23,11 +23,15 @@ AUTOMATION_CLIENTS = (
     r"sprout|crowdfire|publer|later\.com|postplanner|recurpost|missinglettr|tweetdeck api"
 )
 
-# The features of the automation score and the direction in which each points to automation.
-# Fixed beforehand from what automation does, not fitted to any labelled data.
+# The features of the automation score and the direction in which each points to automation:
+# +1 high values, −1 low values, 0 either extreme (the robust z-score's absolute value). Fixed
+# from what automation does, not fitted to labelled data. The repost ratio is two-sided because
+# automation specialises where people mix: amplifiers repost nearly everything, while feeds and
+# schedulers repost nearly nothing (it was +1, "amplifiers repost", until Gilani et al.'s feed
+# bots showed the other extreme; see docs/personas.md for what that does and does not prove).
 SCORE_DIRECTIONS: Mapping[str, float] = {
     "log_posts_per_day": +1.0,  # volume beyond human bounds
-    "repost_ratio": +1.0,  # amplifier accounts mostly repost
+    "repost_ratio": 0.0,  # amplifiers repost everything, feeds nothing; people mix
     "reply_ratio": -1.0,  # conversation is the most human thing an account does
     "interpost_cv": -1.0,  # clockwork posting has regular gaps
     "interpost_entropy": -1.0,  # ... and few distinct gap lengths
@@ -119,7 +123,8 @@ def automation_score(
     reference : DataFrame, optional
         Rows that define "usual" (medians and spreads); default: ``features`` itself.
     directions : mapping
-        Feature → +1 if high values point to automation, −1 if low values do.
+        Feature → +1 if high values point to automation, −1 if low values do, 0 if either
+        extreme does (the absolute z-score counts).
 
     Returns
     -------
@@ -133,7 +138,7 @@ def automation_score(
     if not cols:
         return np.full(len(feats), np.nan)
     zs = np.column_stack([
-        directions[c] * robust_z(feats[c].to_numpy(dtype=float), ref[c].to_numpy(dtype=float))
+        _signed(robust_z(feats[c].to_numpy(dtype=float), ref[c].to_numpy(dtype=float)), directions[c])
         for c in cols
     ])
     # Clip so that one extreme feature cannot carry the whole score.
@@ -143,6 +148,10 @@ def automation_score(
         total = np.where(known, zs, 0.0).sum(axis=1)
         n = known.sum(axis=1)
         return np.where(n > 0, total / np.maximum(n, 1), np.nan)
+
+
+def _signed(z: np.ndarray, direction: float) -> np.ndarray:
+    return np.abs(z) if direction == 0 else direction * z
 
 
 def _with_log(df: pd.DataFrame) -> pd.DataFrame:

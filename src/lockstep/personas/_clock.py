@@ -3,17 +3,19 @@
 Method (docs/personas.md explains it for users):
 
 1. Count a group's posts in the 168 hours of the UTC week (Monday 00:00 = bin 0).
-2. Compare that histogram with a *template of a human week* written in local time, shifted by every
-   whole-hour offset from −12 to +14. The template is a mixture of three shapes: an office week
-   (Monday–Friday 09–18), a personal day (awake 07–24 with a sleep trough around 04:00, every day)
-   and a flat floor (automation, shift work around the clock). The mixing weights are profiled
-   over a small grid, so each offset gets the likelihood of its best-fitting mixture.
-3. The offset with the highest multinomial likelihood is the estimate. Its confidence is the share
-   of bootstrap replicates (accounts resampled with replacement, or weeks for a single account or a
-   small group) whose estimate falls within ±1 h of it.
-4. The working pattern is read off the histogram re-aligned to the inferred local time: share of
-   activity in weekday office hours, weekend/weekday ratio, night share, the number of separate
-   activity blocks (shifts) and holiday gaps against built-in Russian and US calendars.
+2. Place every working pattern of a grid (office days and two-shift days with a start hour, a
+   length, a weekend level and a floor; personal days; a flat week), written in local time, at
+   every candidate offset (whole hours −12 … +14 and the half-hour zones), and score it with the
+   multinomial log-likelihood of the histogram, divided by the dispersion of the best fit.
+3. Prior × tempered likelihood gives a posterior over (offset, pattern). The start hour of a
+   working day and the offset trade off one for one, so the prior over start hours decides
+   between them, and the readings that remain are reported as alternatives.
+4. Average the offset posterior over bootstrap replicates (accounts resampled with replacement,
+   or weeks for a single account or a small group). The estimate is the offset most likely to be
+   within ±1 h of the truth, and that probability is its confidence.
+5. Read the working pattern off the histogram re-aligned to local time: share of activity in
+   weekday office hours, weekend/weekday ratio, night share, separate activity blocks (shifts) and
+   holiday gaps against built-in Russian and US calendars.
 
 All of this is DST-naive: offsets are the standard-time offsets a group would show if it never
 changed its clocks; a group on summer time for half the data lands between the two.
@@ -29,8 +31,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-OFFSETS = np.arange(-12, 15)  # whole-hour UTC offsets, −12 … +14
+#: Candidate UTC offsets in hours: every whole hour from −12 to +14 and the half-hour zones in use
+#: (Newfoundland −3:30, Iran +3:30, Afghanistan +4:30, India and Sri Lanka +5:30, Myanmar +6:30,
+#: central Australia +9:30 and +10:30 in summer, Marquesas −9:30).
+OFFSETS = np.array(sorted([*range(-12, 15), -9.5, -3.5, 3.5, 4.5, 5.5, 6.5, 9.5, 10.5]), dtype=float)
 HOURS_PER_WEEK = 168
+# A half-hour offset is also what a whole-hour zone looks like over a year of summer and winter
+# time (its histogram is the even mixture of the two); half-hour zones get half the prior weight
+# of a whole-hour one, so the data have to ask for them.
+_HALF_HOUR_PRIOR = 0.1
 
 # Awake-hours shape of a personal day, local hour 0..23: trough at 04–05, evening peak. Shaped after
 # the diurnal curves reported for Twitter users (e.g. Golder & Macy 2011); only its shape matters.
@@ -38,73 +47,146 @@ _PERSONAL_DAY = np.array(
     [0.45, 0.30, 0.20, 0.12, 0.08, 0.08, 0.15, 0.35, 0.60, 0.75, 0.85, 0.90,
      0.95, 0.95, 0.95, 0.95, 0.95, 1.00, 1.00, 1.00, 1.00, 0.95, 0.85, 0.65]
 )
-_OFFICE_DAY = np.zeros(24)
-_OFFICE_DAY[9:18] = 1.0
-_OFFICE_DAY[8] = _OFFICE_DAY[18] = 0.4
 
-_OFFICE_WEIGHTS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-_FLOORS = (0.02, 0.1, 0.25, 0.5)
+# -- the prior over working patterns ---------------------------------------------------------------
+# A working day that starts at 08:00 in UTC+3 and one that starts at 09:00 in UTC+4 give the same
+# UTC histogram: start hour and offset trade off one for one, and no amount of data separates them.
+# What does is what is plausible, so the model states it as a prior over local start hours and
+# reports the offsets it cannot tell apart. The numbers are round shares from common labour
+# practice, not fitted to any data: office days start at 08–10 (86 %, 09:00 most often), rarely at
+# 06–07 or 11–12; days of 13 h or more are run in two shifts, whose early shift starts at 06–08
+# (06–14/14–22 and 07–15/15–23 are the usual rotas).
+_OFFICE_START = {6: 0.02, 7: 0.06, 8: 0.25, 9: 0.36, 10: 0.25, 11: 0.04, 12: 0.02}
+_LONG_START = {5: 0.10, 6: 0.25, 7: 0.30, 8: 0.20, 9: 0.10, 10: 0.05}
+_LENGTHS = (7, 8, 9, 10, 11, 12, 14, 16)
+_LONG_DAY = 13  # hours; from here on the start prior is the two-shift one
+_WEEKENDS = (0.05, 0.3, 1.0)  # activity per weekend day relative to a weekday
+_FLOORS = (0.01, 0.05, 0.2)  # share of activity spread evenly over the week (automation, stragglers)
+_CHRONO = {-2: 0.1, -1: 0.2, 0: 0.4, 1: 0.2, 2: 0.1}  # personal day shifted by this many hours
+_FAMILY_PRIOR = {"work": 0.6, "personal": 0.2, "mixed": 0.15, "flat": 0.05}
 
 
-def _week(day: np.ndarray, weekend: float) -> np.ndarray:
+@dataclass(frozen=True)
+class Pattern:
+    """One working pattern of the model, in local time."""
+
+    family: str  # "work", "personal", "mixed" (half work, half personal) or "flat"
+    start: int | None = None  # first working hour (work, mixed)
+    end: int | None = None  # hour the working day ends (exclusive), 0..23
+    weekend: float = 1.0  # activity per weekend day relative to a weekday
+    floor: float = 0.0  # share spread evenly over the week
+    chrono: int | None = None  # personal: waking hours shifted by this many hours
+
+    def describe(self) -> str:
+        """A short phrase: ``workday 09:00–18:00, weekends at 5%``."""
+        if self.family == "flat":
+            return "flat, around the clock"
+        if self.family == "personal":
+            c = self.chrono or 0
+            return "personal day" + (f" (waking hours shifted {c:+d} h)" if c else "")
+        day = f"{self.start:02d}:00–{self.end:02d}:00"
+        if self.family == "mixed":
+            return f"half workday {day}, half personal day"
+        return f"workday {day}, weekends at {self.weekend:.0%}"
+
+
+def _work_day(start: int, length: int) -> np.ndarray:
+    d = np.zeros(24)
+    d[(start + np.arange(length)) % 24] = 1.0
+    return d
+
+
+def _weekly(day: np.ndarray, weekend: float, floor: float) -> np.ndarray:
     w = np.tile(day, 7).astype(float)
     w[5 * 24:] *= weekend
-    return w / w.sum()
+    w /= w.sum()
+    return (1 - floor) * w + floor / HOURS_PER_WEEK
 
 
-def local_templates() -> np.ndarray:
-    """The template grid in local hour-of-week: shape (n_templates, 168), rows sum to 1."""
-    office = _week(_OFFICE_DAY, 0.0)
-    personal = _week(_PERSONAL_DAY, 1.0)
-    flat = np.full(HOURS_PER_WEEK, 1.0 / HOURS_PER_WEEK)
-    rows = []
-    for a in _OFFICE_WEIGHTS:
-        for floor in _FLOORS:
-            rows.append((1 - floor) * (a * office + (1 - a) * personal) + floor * flat)
-    return np.array(rows)
+def model_patterns() -> tuple[list[Pattern], np.ndarray, np.ndarray]:
+    """The model's patterns, their local hour-of-week templates (rows sum to 1) and prior weights."""
+    pats: list[Pattern] = []
+    rows: list[np.ndarray] = []
+    prior: list[float] = []
+
+    def add(p: Pattern, row: np.ndarray, w: float) -> None:
+        pats.append(p)
+        rows.append(row)
+        prior.append(w)
+
+    work = [(s, length, ps) for length in _LENGTHS
+            for s, ps in (_LONG_START if length >= _LONG_DAY else _OFFICE_START).items()]
+    norm = sum(w for *_, w in work) * len(_WEEKENDS) * len(_FLOORS)
+    for s, length, w in work:
+        day = _work_day(s, length)
+        for we in _WEEKENDS:
+            for fl in _FLOORS:
+                add(Pattern("work", s, (s + length) % 24, we, fl), _weekly(day, we, fl),
+                    _FAMILY_PRIOR["work"] * w / norm)
+    for c, pc in _CHRONO.items():
+        for fl in _FLOORS:
+            add(Pattern("personal", weekend=1.0, floor=fl, chrono=c),
+                _weekly(np.roll(_PERSONAL_DAY, c), 1.0, fl), _FAMILY_PRIOR["personal"] * pc / len(_FLOORS))
+    personal = _weekly(_PERSONAL_DAY, 1.0, 0.0)
+    mixed = [(s, length) for s in range(7, 12) for length in (8, 9, 10)]
+    zm = sum(_OFFICE_START[s] for s, _ in mixed)
+    for s, length in mixed:
+        row = 0.5 * _weekly(_work_day(s, length), 0.3, 0.0) + 0.5 * personal
+        add(Pattern("mixed", s, (s + length) % 24, 0.3, 0.05), 0.95 * row + 0.05 / HOURS_PER_WEEK,
+            _FAMILY_PRIOR["mixed"] * _OFFICE_START[s] / zm)
+    add(Pattern("flat"), np.full(HOURS_PER_WEEK, 1.0 / HOURS_PER_WEEK), _FAMILY_PRIOR["flat"])
+    p = np.array(prior)
+    return pats, np.array(rows), p / p.sum()
 
 
-def shifted_log_templates() -> np.ndarray:
-    """log P[utc_bin] for every (offset, template): shape (168, n_offsets * n_templates).
+class _Grid:
+    """Every (offset, pattern) pair as a column of UTC log-probabilities, built once on first use.
 
-    A group at offset ``o`` posts at UTC bin ``u`` when its local bin is ``u + o``.
+    Column ``k * n_patterns + p`` is pattern ``p`` at offset ``OFFSETS[k]``: a group at offset ``o``
+    posts in UTC bin ``u`` when its local bin is ``u + o``; at a half-hour offset a UTC hour holds
+    the second half of one local hour and the first half of the next.
     """
-    t = local_templates()
-    cols = []
-    for o in OFFSETS:
-        idx = (np.arange(HOURS_PER_WEEK) + o) % HOURS_PER_WEEK
-        cols.append(t[:, idx])  # (n_templates, 168) in UTC bins
-    stacked = np.concatenate(cols, axis=0)  # (n_offsets * n_templates, 168)
-    return np.log(stacked).T
 
+    _instance: _Grid | None = None
 
-_LOGP = shifted_log_templates()
-_N_TEMPLATES = len(_OFFICE_WEIGHTS) * len(_FLOORS)
+    def __init__(self) -> None:
+        self.patterns, local, prior = model_patterns()
+        self.n_patterns = len(self.patterns)
+        w_off = np.where(OFFSETS % 1 == 0, 1.0, _HALF_HOUR_PRIOR)
+        # −12/+12, −11/+13 and −10/+14 are the same clock hour a day apart: each pair shares one
+        # hour's weight, so that every hour of the day starts equal (otherwise a flat histogram
+        # would be put at −11).
+        w_off[np.isin(OFFSETS, (-12, -11, -10, 12, 13, 14))] *= 0.5
+        log_w_off = np.log(w_off / w_off.sum())
+        self.log_prior = (log_w_off[:, None] + np.log(prior)[None, :]).ravel()
+        self.col_offset = np.repeat(np.arange(len(OFFSETS)), self.n_patterns)
+        self.col_pattern = np.tile(np.arange(self.n_patterns), len(OFFSETS))
+        # The full scan is a circular cross-correlation of the histogram with each local
+        # log-template (whole-hour offsets) and with the half-hour-shifted one, done by FFT.
+        half = 0.5 * (local + np.roll(local, -1, axis=1))
+        self._log_local = np.log(np.concatenate([local, half]))  # (2 * n_patterns, 168)
+        self._fft = np.fft.rfft(self._log_local, axis=1)
+        self._scan_row = np.where(OFFSETS % 1 == 0, 0, self.n_patterns).astype(int)
+        self._scan_shift = (np.floor(OFFSETS).astype(int)) % HOURS_PER_WEEK
 
+    def scan(self, hist: np.ndarray) -> np.ndarray:
+        """Log-likelihood of every column for one histogram (``hist @ self.logp(all columns)``)."""
+        c = np.fft.irfft(np.conj(np.fft.rfft(hist))[None, :] * self._fft, n=HOURS_PER_WEEK, axis=1)
+        rows = self._scan_row[:, None] + np.arange(self.n_patterns)[None, :]
+        return c[rows, self._scan_shift[:, None]].ravel()
 
-def profile_loglik(hist: np.ndarray) -> np.ndarray:
-    """Profile log-likelihood of each offset for one or many UTC histograms.
+    def logp(self, cols: np.ndarray) -> np.ndarray:
+        """UTC log-probabilities of some columns: shape (168, len(cols))."""
+        k = self.col_offset[cols]
+        row = self._scan_row[k] + self.col_pattern[cols]
+        idx = (np.arange(HOURS_PER_WEEK)[:, None] + self._scan_shift[k][None, :]) % HOURS_PER_WEEK
+        return self._log_local[row[None, :], idx]
 
-    Parameters
-    ----------
-    hist : ndarray, shape (168,) or (n, 168)
-
-    Returns
-    -------
-    ndarray, shape (n_offsets,) or (n, n_offsets)
-    """
-    ll = np.asarray(hist, dtype=float) @ _LOGP
-    ll = ll.reshape(*ll.shape[:-1], len(OFFSETS), _N_TEMPLATES)
-    return ll.max(axis=-1)
-
-
-def best_offset(hist: np.ndarray) -> np.ndarray:
-    """The best-fitting offset of each histogram (ties go to the offset nearest to 0)."""
-    ll = profile_loglik(hist)
-    # Break exact ties (e.g. an empty histogram) towards UTC rather than towards −12.
-    order = np.argsort(np.abs(OFFSETS), kind="stable")
-    pick = np.argmax(ll[..., order], axis=-1)
-    return OFFSETS[order][pick]
+    @classmethod
+    def get(cls) -> _Grid:
+        if cls._instance is None:
+            cls._instance = cls()
+        return cls._instance
 
 
 def circular_hours(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
@@ -113,65 +195,146 @@ def circular_hours(a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
     return np.minimum(d, 24 - d)
 
 
+_WITHIN = (circular_hours(OFFSETS[:, None], OFFSETS[None, :]) <= 1).astype(float)  # ±1 h windows
+
+
 @dataclass
 class ClockFit:
-    """The inferred clock of one group."""
+    """The inferred clock of one group.
 
-    utc_offset: int | None
+    ``posterior`` is the probability of each offset in ``OFFSETS`` (averaged over bootstrap
+    replicates when there are any); ``confidence`` is its mass within ±1 h of ``utc_offset``.
+    ``alternatives`` lists every offset with ≥ 5 % probability, most probable first, with the
+    most probable working pattern at that offset: where start hour and offset trade off, they
+    are the readings the data cannot tell apart.
+    """
+
+    utc_offset: float | None
     confidence: float
-    offset_low: int | None
-    offset_high: int | None
-    loglik_gap: float
-    n_posts: int
-    n_accounts: int
-    office_share: float
-    weekend_ratio: float
-    night_share: float
-    n_blocks: int
-    active_hours: int
-    pattern: str
-    local_profile: list[float]
+    offset_low: float | None
+    offset_high: float | None
+    posterior: np.ndarray
+    pattern: Pattern | None
+    alternatives: list[tuple[float, float, Pattern]]
+    dispersion: float
+    n_posts: float
+
+    def alternatives_text(self) -> str:
+        """``UTC+3 48 % (workday 09:00–18:00, …); UTC+4 27 % (…)``."""
+        return "; ".join(f"{format_offset(o)} {p:.0%} ({pat.describe()})" for o, p, pat in self.alternatives)
+
+
+def _softmax_rows(x: np.ndarray) -> np.ndarray:
+    x = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(x)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def fit_clock(
     units: np.ndarray,
-    unit_group: np.ndarray,
     *,
     n_bootstrap: int,
     rng: np.random.Generator,
-) -> tuple[int | None, float, int | None, int | None, float]:
-    """Estimate one group's offset from its resampling units (rows of UTC hour-of-week counts).
+    temper: bool = True,
+    bag: bool = True,
+    max_columns: int = 1000,
+) -> ClockFit:
+    """Infer one group's offset and working pattern from its resampling units.
 
-    Units are accounts when the group has enough of them, else account-weeks (``unit_group`` is
-    ignored then). Returns offset, confidence, 5 % and 95 % bootstrap offsets and the per-post
-    log-likelihood gap between the best offset and the best one more than 1 h away.
+    Parameters
+    ----------
+    units : ndarray, shape (n_units, 168)
+        UTC hour-of-week counts of the group's resampling units: its accounts, or its
+        account-weeks for a single account or a small group.
+    n_bootstrap : int
+        Replicates of the units resampled with replacement; 0 uses the posterior of the data
+        as they are.
+    rng : numpy.random.Generator
+    temper : bool
+        Divide the log-likelihood by the dispersion (deviance per degree of freedom of the best
+        fit, at least 1): posts are not independent draws and the patterns are idealised, so the
+        raw likelihood would be far too sure of itself.
+    bag : bool
+        Average the posterior over the bootstrap replicates (between-unit variability).
+    max_columns : int
+        The (offset, pattern) pairs kept after the first scan of the full grid.
+
+    Returns
+    -------
+    ClockFit
     """
-    hist = units.sum(axis=0)
-    n = hist.sum()
-    if n == 0:
-        return None, 0.0, None, None, 0.0
-    ll = profile_loglik(hist)
-    off = int(best_offset(hist))
-    far = circular_hours(OFFSETS, off) > 1
-    gap = float((ll.max() - ll[far].max()) / n) if far.any() else 0.0
-    if n_bootstrap <= 0 or len(units) < 2:
-        return off, float("nan"), off, off, gap
-    w = rng.multinomial(len(units), np.full(len(units), 1.0 / len(units)), size=n_bootstrap)
-    boot = best_offset(w @ units)
-    conf = float(np.mean(circular_hours(boot, off) <= 1))
-    # Report the interval on the offset line centred on the estimate (wrap so that e.g. an
-    # estimate of +13 with replicates at −11 reads as +13 … +13, not −11 … +13).
-    centred = off + ((boot - off + 12) % 24) - 12
-    lo, hi = np.percentile(centred, [5, 95])
-    return off, conf, int(np.round(lo)), int(np.round(hi)), gap
+    units = np.asarray(units, dtype=float)
+    hist = units.sum(axis=0) if len(units) else np.zeros(HOURS_PER_WEEK)
+    n = float(hist.sum())
+    if n <= 0:
+        return ClockFit(None, 0.0, None, None, np.zeros(len(OFFSETS)), None, [], float("nan"), 0.0)
+    g = _Grid.get()
+    ll = g.scan(hist)
+    best = int(np.argmax(ll + g.log_prior))
+    dispersion = 1.0
+    if temper:
+        e = n * np.exp(g.logp(np.array([best]))[:, 0])
+        nz = hist > 0
+        deviance = 2.0 * float(np.sum(hist[nz] * np.log(hist[nz] / e[nz])) - (n - e.sum()))
+        # Degrees of freedom: the bins the pattern expects activity in (most of the deviance
+        # of a burst-driven histogram sits there), less the pattern's parameters.
+        df = max(8.0, float(np.sum(e >= 1.0)) - 8.0)
+        dispersion = max(1.0, deviance / df)
+    lp = ll / dispersion + g.log_prior
+    keep = np.flatnonzero(lp >= lp.max() - 40.0)
+    if len(keep) > max_columns:
+        keep = keep[np.argsort(lp[keep])[::-1][:max_columns]]
+    logp = g.logp(keep)
+    prior = g.log_prior[keep]
+    off_idx = g.col_offset[keep]
+    post_cols = _softmax_rows(hist @ logp / dispersion + prior)
+    marginal = np.bincount(off_idx, weights=post_cols, minlength=len(OFFSETS))
+    if bag and n_bootstrap > 0 and len(units) >= 2:
+        w = rng.multinomial(len(units), np.full(len(units), 1.0 / len(units)), size=n_bootstrap)
+        post_b = _softmax_rows((w @ units) @ logp / dispersion + prior)
+        onehot = np.zeros((len(keep), len(OFFSETS)))
+        onehot[np.arange(len(keep)), off_idx] = 1.0
+        marginal = (post_b @ onehot).mean(axis=0)
+    window = _WITHIN @ marginal
+    # The estimate maximises the probability of being within ±1 h; ties go to the more probable
+    # offset, then to the offset nearest UTC.
+    order = np.lexsort((np.abs(OFFSETS), -marginal, -np.round(window, 12)))
+    k = int(order[0])
+    off = float(OFFSETS[k])
+    centred = off + ((OFFSETS - off + 12) % 24) - 12
+    srt = np.argsort(centred, kind="stable")
+    cdf = np.cumsum(marginal[srt])
+    lo = float(centred[srt][min(np.searchsorted(cdf, 0.05), len(srt) - 1)])
+    hi = float(centred[srt][min(np.searchsorted(cdf, 0.95), len(srt) - 1)])
+
+    def best_pattern(kk: int) -> Pattern:
+        at = off_idx == kk
+        if not at.any():
+            cols = np.flatnonzero(g.col_offset == kk)
+            return g.patterns[int(g.col_pattern[cols[np.argmax(lp[cols])]])]
+        c = keep[at][np.argmax(post_cols[at])]
+        return g.patterns[int(g.col_pattern[c])]
+
+    alts = [(float(OFFSETS[j]), float(marginal[j]), best_pattern(j))
+            for j in np.argsort(-marginal, kind="stable") if marginal[j] >= 0.05]
+    return ClockFit(off, float(window[k]), lo, hi, marginal, best_pattern(k), alts, dispersion, n)
 
 
-def to_local(hist: np.ndarray, offset: int) -> np.ndarray:
-    """Re-align a UTC hour-of-week histogram to local time (local bin = UTC bin + offset)."""
-    return np.roll(hist, offset)
+def best_offset(hist: np.ndarray) -> float | None:
+    """The estimated offset of one UTC hour-of-week histogram, without resampling."""
+    return fit_clock(np.asarray(hist, dtype=float)[None, :], n_bootstrap=0,
+                     rng=np.random.default_rng(0)).utc_offset
 
 
-def working_pattern(hist_utc: np.ndarray, offset: int | None) -> dict[str, object]:
+def to_local(hist: np.ndarray, offset: float) -> np.ndarray:
+    """Re-align a UTC hour-of-week histogram to local time (local bin = UTC bin + offset).
+
+    A half-hour offset is rounded up: UTC 03:00–04:00 at +5:30 is counted in local 09:00.
+    """
+    return np.roll(hist, int(np.floor(offset + 0.5)))
+
+
+def working_pattern(hist_utc: np.ndarray, offset: float | None) -> dict[str, object]:
     """Office share, weekend ratio, night share, blocks of activity and a label, in local time."""
     n = float(hist_utc.sum())
     if n == 0 or offset is None:
@@ -362,7 +525,7 @@ def claimed_offset(location: str | None) -> tuple[int, int] | None:
     return None
 
 
-def offset_mismatch(inferred: int | None, claimed: tuple[int, int] | None) -> float:
+def offset_mismatch(inferred: float | None, claimed: tuple[int, int] | None) -> float:
     """Hours between an inferred offset and a claimed range on the 24-hour clock (0 inside it)."""
     if inferred is None or claimed is None:
         return float("nan")
@@ -373,11 +536,14 @@ def offset_mismatch(inferred: int | None, claimed: tuple[int, int] | None) -> fl
 
 
 def format_offset(offset: float | int | None) -> str:
-    """``UTC+3``, ``UTC−5``, ``UTC±0``."""
-    if offset is None or (isinstance(offset, float) and np.isnan(offset)):
+    """``UTC+3``, ``UTC−5``, ``UTC±0``, ``UTC+5:30``."""
+    if offset is None or offset != offset:
         return "unknown"
-    o = int(offset)
-    return "UTC±0" if o == 0 else f"UTC{'+' if o > 0 else '−'}{abs(o)}"
+    minutes = round(float(offset) * 60)
+    if minutes == 0:
+        return "UTC±0"
+    h, m = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else '−'}{h}" + (f":{m:02d}" if m else "")
 
 
 def modal_claim(claims: Sequence[tuple[int, int] | None]) -> tuple[tuple[int, int] | None, float]:

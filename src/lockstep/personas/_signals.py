@@ -77,8 +77,11 @@ class PersonaSignals:
     clusters_ : pyarrow.Table or None
         One row per cluster when groups exist: aggregated signals, the group's clock and flags.
     schedule_ : pyarrow.Table
-        One row per group (``all`` plus each cluster): inferred UTC offset, confidence,
-        bootstrap interval, working pattern, holiday ratios and claimed-location comparison.
+        One row per group (``all`` plus each cluster): inferred UTC offset, confidence (the
+        probability that the offset is within ±1 h), 90 % interval, the most probable working
+        pattern (``workday``), the offsets the data cannot rule out with the working day each
+        implies (``offset_alternatives``; ``offset_elsewhere`` those more than 1 h away), holiday
+        ratios and claimed-location comparison.
     notes_ : list of str
         What the data could not support (e.g. minute-resolution timestamps).
 
@@ -235,14 +238,14 @@ class PersonaSignals:
             if i is None or hist.totals[a] < self.min_posts_clock:
                 continue
             weeks = hist.units[hist.unit_account == a]
-            o, c, *_ = _clock.fit_clock(weeks, np.zeros(len(weeks)), n_bootstrap=min(self.n_bootstrap, 100),
-                                        rng=rng)
+            fit = _clock.fit_clock(weeks, n_bootstrap=min(self.n_bootstrap, 100), rng=rng)
+            o, c = fit.utc_offset, fit.confidence
             if o is None:
                 continue
             pat = _clock.working_pattern(weeks.sum(axis=0), o)
             off[i], conf[i] = o, c
             office[i], weekend[i], night[i] = pat["office_share"], pat["weekend_ratio"], pat["night_share"]
-        df["utc_offset"] = pd.array([None if np.isnan(x) else int(x) for x in off], dtype="Int64")
+        df["utc_offset"] = pd.array([None if np.isnan(x) else float(x) for x in off], dtype="Float64")
         df["utc_offset_confidence"] = np.round(conf, 3)
         df["office_share"] = office
         df["weekend_ratio"] = np.where(np.isinf(weekend), np.nan, weekend)
@@ -250,7 +253,7 @@ class PersonaSignals:
         df["claimed_offset_low"] = pd.array([c[0] if c else None for c in claimed], dtype="Int64")
         df["claimed_offset_high"] = pd.array([c[1] if c else None for c in claimed], dtype="Int64")
         df["clock_mismatch_hours"] = [
-            _clock.offset_mismatch(None if pd.isna(o) else int(o), c) for o, c in zip(df["utc_offset"], claimed)
+            _clock.offset_mismatch(None if pd.isna(o) else float(o), c) for o, c in zip(df["utc_offset"], claimed)
         ]
         return df
 
@@ -287,15 +290,21 @@ class PersonaSignals:
         rows = []
         for kind, name, accs in members:
             units, n_posts = hist.group_units(accs, self.min_accounts_resample, self.account_weight)
-            o, conf, lo, hi, gap = _clock.fit_clock(units, np.zeros(len(units)), n_bootstrap=self.n_bootstrap,
-                                                    rng=rng)
+            fit = _clock.fit_clock(units, n_bootstrap=self.n_bootstrap, rng=rng)
+            o, conf, lo, hi = fit.utc_offset, fit.confidence, fit.offset_low, fit.offset_high
             pat = _clock.working_pattern(units.sum(axis=0) if len(units) else np.zeros(168), o)
             claim, claim_share = _clock.modal_claim(group_claims.get(name, []))
             rows.append({
                 "group_kind": kind, "group": name, "n_accounts": len(accs), "n_posts": n_posts,
                 "utc_offset": o, "utc_offset_label": _clock.format_offset(o),
                 "confidence": None if conf != conf else round(conf, 3),
-                "offset_low": lo, "offset_high": hi, "loglik_gap_per_post": round(gap, 5),
+                "offset_low": lo, "offset_high": hi,
+                "workday": fit.pattern.describe() if fit.pattern is not None else None,
+                "offset_alternatives": fit.alternatives_text() or None,
+                "offset_elsewhere": "; ".join(
+                    f"{_clock.format_offset(a)} {p:.0%} ({pat.describe()})" for a, p, pat in fit.alternatives
+                    if o is not None and _clock.circular_hours(a, o) > 1 and p >= 0.1) or None,
+                "dispersion": round(fit.dispersion, 2) if fit.dispersion == fit.dispersion else None,
                 **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in pat.items()},
                 "claimed_offset_low": claim[0] if claim else None,
                 "claimed_offset_high": claim[1] if claim else None,
@@ -310,7 +319,9 @@ class PersonaSignals:
                 round(_clock.holiday_ratio(daily.get(name, {}), cal), 3) for name in sched["group"]
             ]
         sched["summary"] = [_schedule_summary(r) for r in sched.to_dict("records")]
-        for c in ("utc_offset", "offset_low", "offset_high", "claimed_offset_low", "claimed_offset_high"):
+        for c in ("utc_offset", "offset_low", "offset_high"):
+            sched[c] = pd.array(sched[c], dtype="Float64")
+        for c in ("claimed_offset_low", "claimed_offset_high"):
             sched[c] = pd.array(sched[c], dtype="Int64")
         return sched
 
@@ -320,14 +331,14 @@ class PersonaSignals:
             if off is None or off != off:
                 continue
             for a in accs:
-                rows.append((hist.accounts[a][0], hist.accounts[a][1], name, int(off)))
+                rows.append((hist.accounts[a][0], hist.accounts[a][1], name, round(float(off) * 60)))
         if not rows:
             return {}
         gm = pa.table({k: v for k, v in zip(("platform", "account_id", "grp", "off"), zip(*rows))})
         con.register("_persona_groups", gm)
         try:
             res = con.sql(
-                "SELECT grp, CAST(p.created_at + to_hours(g.off) AS DATE) AS d, count(*) AS n "
+                "SELECT grp, CAST(p.created_at + to_minutes(g.off) AS DATE) AS d, count(*) AS n "
                 "FROM posts p JOIN _persona_groups g USING (platform, account_id) GROUP BY ALL"
             ).fetchall()
         finally:
@@ -461,6 +472,8 @@ class PersonaSignals:
         if r.get("utc_offset") is not None and r.get("utc_offset") == r.get("utc_offset") \
                 and _num(r.get("confidence")) >= 0.8:
             f.append(f"run on a {r['utc_offset_label']} clock ({r['pattern']}), confidence {r['confidence']:.0%}")
+            if r.get("offset_elsewhere"):
+                f.append(f"clock could also be {r['offset_elsewhere']}")
             if _num(r.get("clock_mismatch_hours")) >= 3:
                 f.append(f"claims a location at {_range(r['claimed_offset_low'], r['claimed_offset_high'])}, "
                          f"{r['clock_mismatch_hours']:.0f} h from its clock")
@@ -581,7 +594,7 @@ def _schedule_summary(r: dict[str, Any]) -> str:
         return "no posts"
     conf = r["confidence"]
     conf_s = "" if conf is None else f", confidence {conf:.0%} (±1 h)"
-    s = (f"{_clock.format_offset(r['utc_offset'])}{conf_s}: {r['pattern']}; "
+    s = (f"{_clock.format_offset(r['utc_offset'])}{conf_s}: {r['pattern']} ({r['workday']}); "
          f"{r['office_share']:.0%} of activity in weekday office hours, weekend/weekday {r['weekend_ratio']:.2f}")
     hol = [f"{cal.upper()} holidays at {r[f'holiday_ratio_{cal}']:.0%} of normal"
            for cal in _clock.HOLIDAY_CALENDARS
