@@ -9,6 +9,7 @@ import multiprocessing
 import operator
 import os
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,14 +20,14 @@ from typing import IO, TYPE_CHECKING, Any
 import pyarrow as pa
 
 from lockstep.errors import LockstepError, UnreadableFileError
-from lockstep.ingest._base import Reader, Record, Rejection
+from lockstep.ingest._base import Reader, Record, Rejection, Sample
 from lockstep.ingest._detect import SourceFile, detect_format
 from lockstep.schema import ACCOUNT_FIELDS, ACCOUNTS, POST_FIELDS, POSTS, REJECTED
 
 if TYPE_CHECKING:
     from lockstep.workspace import Workspace
 
-__all__ = ["IngestResult", "ingest_file", "undo_journal"]
+__all__ = ["ColumnarFallback", "IngestResult", "ingest_file", "undo_journal"]
 
 # Records per batch written to DuckDB: large enough to amortise a join, small enough that memory
 # stays bounded whatever the file size.
@@ -59,9 +60,15 @@ class IngestResult:
     n_account_observations: int = 0
     skipped: bool = False  # the same bytes were ingested before
     seconds: float = 0.0
+    columnar: bool = False  # read by the columnar fast path (the reader's read_columnar)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+class ColumnarFallback(Exception):
+    """Raised by a reader's ``read_columnar`` when it cannot read this file exactly: the driver
+    removes what the fast path wrote and reads the file again with the reader's ``read``."""
 
 
 class _CountingStream(io.RawIOBase):
@@ -125,32 +132,10 @@ def ingest_file(
     # workspace still holds whole files only.
     journal_id = _begin_journal(con, source_id, source.path)
     try:
-        total = source.size
-        with source.open() as raw:
-            stream: IO[bytes] = raw
-            if progress:
-                stream = io.BufferedReader(_CountingStream(raw, lambda n: progress(source.path, n, total)))
-            last_line: int | None = None
-            try:
-                workers = parallel_workers()
-                chunks = reader.read_chunks(stream, source.path) if workers > 1 and source.size >= PARALLEL_MIN_BYTES else None
-                if chunks is not None:
-                    _read_in_parallel(con, reader, source.path, chunks, workers, result)
-                else:
-                    for item in reader.read(stream, source.path):
-                        last_line = item.line
-                        batch.add(item, reader_cls.name)
-                        if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
-                            _commit_tables(con, batch.take(), result)
-            except LockstepError:
-                raise
-            except Exception as e:
-                # A reader that fails mid-file is a bug or a file damaged beyond what the reader
-                # handles: stop this file whole (rolled back) and say where, rather than keep half.
-                raise UnreadableFileError(
-                    f"{source.path}: reading as {reader_cls.name} stopped after record {last_line}: "
-                    f"{type(e).__name__}: {e}"
-                ) from e
+        if _read_columnar(con, reader, source, sample, journal_id, result, progress):
+            result.columnar = True
+        else:
+            _read_rows(con, reader, source, batch, result, progress)
         con.execute("BEGIN TRANSACTION")
         batch.flush(con, result)
         con.execute(
@@ -168,6 +153,91 @@ def ingest_file(
     assert result.n_read == result.n_accepted + result.n_duplicates + result.n_rejected
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _columnar_enabled() -> bool:
+    """``LOCKSTEP_INGEST_COLUMNAR=0`` turns the fast path off (every file read row by row)."""
+    return os.environ.get("LOCKSTEP_INGEST_COLUMNAR", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _read_columnar(con: Any, reader: Reader, source: SourceFile, sample: Sample, journal_id: int,
+                   result: IngestResult, progress: Callable[[str, int, int], None] | None) -> bool:
+    """Read the file with the reader's ``read_columnar`` when it has one and takes this file.
+
+    ``read_columnar(path, sample, on_bytes)`` returns None when it cannot read this file (nothing
+    is written), else an iterator of :class:`BatchTables`, which are committed one by one like
+    the per-row batches (so the journal covers them). It raises ColumnarFallback mid-file when
+    it finds it cannot read the file exactly; what it wrote is then removed and False returned,
+    so that the file is read row by row instead. A bug in the fast path does the same, with a
+    warning: the per-row path is the reference.
+    """
+    read_columnar = getattr(reader, "read_columnar", None)
+    if read_columnar is None or not _columnar_enabled():
+        return False
+    on_bytes = (lambda n: progress(source.path, n, source.size)) if progress else None
+    batches = read_columnar(source.path, sample, on_bytes)
+    if batches is None:
+        return False
+    ends = con.execute(
+        f"SELECT {', '.join(t + '_end' for t in JOURNALED_TABLES)} FROM ingest_journal WHERE journal_id = ?",
+        [journal_id],
+    ).fetchall()[0]
+    try:
+        for tables in batches:
+            _commit_tables(con, tables, result)
+        return True
+    except ColumnarFallback:
+        pass
+    except LockstepError:
+        raise
+    except Exception as e:
+        warnings.warn(f"{source.path}: the columnar fast path failed ({type(e).__name__}: {e}); "
+                      "reading it row by row", RuntimeWarning, stacklevel=2)
+    finally:
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+    # Back to where this file started; the per-row read counts from zero again.
+    con.execute("BEGIN TRANSACTION")
+    for table, end in zip(JOURNALED_TABLES, ends, strict=True):
+        con.execute(f"DELETE FROM {table} WHERE rowid > ?", [end])
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+    result.n_read = result.n_accepted = result.n_duplicates = result.n_rejected = 0
+    result.n_account_observations = 0
+    return False
+
+
+def _read_rows(con: Any, reader: Reader, source: SourceFile, batch: _Batch, result: IngestResult,
+               progress: Callable[[str, int, int], None] | None) -> None:
+    """Read the file with the reader's ``read`` (or its chunks, in worker processes)."""
+    reader_name = type(reader).name
+    total = source.size
+    with source.open() as raw:
+        stream: IO[bytes] = raw
+        if progress:
+            stream = io.BufferedReader(_CountingStream(raw, lambda n: progress(source.path, n, total)))
+        last_line: int | None = None
+        try:
+            workers = parallel_workers()
+            chunks = reader.read_chunks(stream, source.path) if workers > 1 and source.size >= PARALLEL_MIN_BYTES else None
+            if chunks is not None:
+                _read_in_parallel(con, reader, source.path, chunks, workers, result)
+            else:
+                for item in reader.read(stream, source.path):
+                    last_line = item.line
+                    batch.add(item, reader_name)
+                    if batch.n_records >= BATCH_RECORDS or batch.n_chars >= BATCH_CHARS:
+                        _commit_tables(con, batch.take(), result)
+        except LockstepError:
+            raise
+        except Exception as e:
+            # A reader that fails mid-file is a bug or a file damaged beyond what the reader
+            # handles: stop this file whole (rolled back) and say where, rather than keep half.
+            raise UnreadableFileError(
+                f"{source.path}: reading as {reader_name} stopped after record {last_line}: "
+                f"{type(e).__name__}: {e}"
+            ) from e
 
 
 #: Tables an ingest appends to, in the order the journal records them.
@@ -346,29 +416,47 @@ def write_tables(con: Any, t: BatchTables, result: IngestResult) -> None:
         # _ord (read order) breaks ties between records sharing a line (an API page): which
         # copy is stored must not depend on DuckDB's threads.
         con.register("_batch", t.posts.append_column("_ord", pa.array(range(n_batch), pa.int64())))
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE _b AS
-            SELECT b.*,
-                   row_number() OVER w AS _rn,
-                   p.post_id IS NOT NULL AS _exists,
-                   -- Compared with the stored post, else with the batch's first row of that key.
-                   CASE WHEN p.post_id IS NOT NULL
-                        THEN (p.account_id = b.account_id AND p.created_at = b.created_at
-                              AND p.text IS NOT DISTINCT FROM b.text)
-                        ELSE (first_value(b.account_id) OVER w = b.account_id
-                              AND first_value(b.created_at) OVER w = b.created_at
-                              AND first_value(b.text) OVER w IS NOT DISTINCT FROM b.text) END AS _same
-            FROM _batch b LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id
-            WINDOW w AS (PARTITION BY b.platform, b.post_id ORDER BY b._ord)"""
-        )
-        con.unregister("_batch")
-        con.execute(
-            "INSERT INTO duplicates SELECT source_file, source_line, platform, post_id, "
-            "_same FROM _b WHERE _exists OR _rn > 1"
-        )
         cols = ", ".join(_POST_NAMES)
-        inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
-        con.execute("DROP TABLE _b")
+        # Keys repeated within the batch or already stored: only their rows need the window
+        # below (usually none: a hash aggregate and a semi-join are much cheaper than windows
+        # over every row).
+        keys = """SELECT platform, post_id FROM _batch GROUP BY platform, post_id HAVING count(*) > 1
+            UNION
+            SELECT b.platform, b.post_id FROM _batch b
+            SEMI JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id"""
+        # (A temporary table only when needed: catalog changes make the commit costlier.)
+        n_keys = con.execute(f"SELECT count(*) FROM ({keys})").fetchall()[0][0]
+        if n_keys == 0:
+            inserted = con.execute(f"INSERT INTO posts SELECT {cols} FROM _batch").fetchall()[0][0]
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _k AS {keys}")
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE _b AS
+                SELECT b.*,
+                       row_number() OVER w AS _rn,
+                       p.post_id IS NOT NULL AS _exists,
+                       -- Compared with the stored post, else with the batch's first row of that key.
+                       CASE WHEN p.post_id IS NOT NULL
+                            THEN (p.account_id = b.account_id AND p.created_at = b.created_at
+                                  AND p.text IS NOT DISTINCT FROM b.text)
+                            ELSE (first_value(b.account_id) OVER w = b.account_id
+                                  AND first_value(b.created_at) OVER w = b.created_at
+                                  AND first_value(b.text) OVER w IS NOT DISTINCT FROM b.text) END AS _same
+                FROM (SELECT * FROM _batch SEMI JOIN _k USING (platform, post_id)) b
+                LEFT JOIN posts p ON p.platform = b.platform AND p.post_id = b.post_id
+                WINDOW w AS (PARTITION BY b.platform, b.post_id ORDER BY b._ord)"""
+            )
+            con.execute(
+                "INSERT INTO duplicates SELECT source_file, source_line, platform, post_id, "
+                "_same FROM _b WHERE _exists OR _rn > 1"
+            )
+            inserted = con.execute(
+                f"INSERT INTO posts SELECT {cols} FROM _batch ANTI JOIN _k USING (platform, post_id)"
+            ).fetchall()[0][0]
+            inserted += con.execute(f"INSERT INTO posts SELECT {cols} FROM _b WHERE NOT _exists AND _rn = 1").fetchall()[0][0]
+            con.execute("DROP TABLE _b")
+            con.execute("DROP TABLE _k")
+        con.unregister("_batch")
         result.n_accepted += inserted
         result.n_duplicates += n_batch - inserted
     if t.accounts is not None:

@@ -29,7 +29,7 @@ are duplicates as usual (their extra objects are in the duplicates table's sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from lockstep.errors import MappingError
@@ -77,6 +77,58 @@ class CooRTweetReader(Reader):
         if not header:
             return 0.0
         return 0.95 if _layout(header) else 0.0
+
+    def read_columnar(self, path: str, sample: Sample, on_bytes: Callable[[int], None] | None = None) -> Iterator | None:
+        """The columnar fast path for share tables (see :mod:`lockstep.ingest._columnar`); None for
+        multi-object tables (their runs of rows are merged) and files that are not plain CSV."""
+        from lockstep.ingest import _columnar
+
+        layout = _columnar.plain_csv(path, sample)
+        if layout is None or _layout(layout.header) != "share":
+            return None
+        return _columnar.Prefetched(self._share_batches(layout, on_bytes))
+
+    def _share_batches(self, layout: Any, on_bytes: Callable[[int], None] | None) -> Iterator[Any]:
+        import numpy as np
+        import polars as pl
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from lockstep.ingest import _columnar as col
+        from lockstep.ingest._driver import BatchTables
+
+        header = layout.header
+        index = {name: i for i, name in enumerate(header)}  # the last of a repeated name, as in read()
+        fast = col.ColumnarCsv(layout.path, self.name)
+        obj, acc, cid = (pl.col(f"c{index[n]}") for n in SHARE_COLUMNS[:3])
+        # Ids that _id leaves alone (no spaces around, no float-style ".0"): others go to _share.
+        def plain_id(e: Any) -> Any:
+            return col.clean_id(e) & ~e.str.contains(r"^[0-9]+\.0$")
+
+        plain = (plain_id(cid) & plain_id(acc) & ((obj == "") | plain_id(obj))).fill_null(False)
+
+        def build(line: int, cells: list[str]) -> Record | Rejection:
+            row = {name: cells[i] for name, i in index.items()}
+            return build_safely(line, lambda: csv_raw(header, cells, layout.delimiter), lambda: self._share(row, line))
+
+        for first_line, block in col.iter_blocks(layout, on_bytes):
+            n = block.num_rows
+            lines = np.arange(first_line, first_line + n, dtype=np.int64)
+            frame = pl.from_arrow(block)
+            created = col.fast_timestamps(frame[f"c{index['timestamp_share']}"], fast.latest_us)
+            mask = (frame.select(plain).to_series() & created.is_not_null()).to_arrow()
+            slow_rows, _ = fast.python_rows(block, lines, pc.invert(mask), build)
+            f = block.filter(mask)
+            o = f.column(index["object_id"])
+            posts = col.posts_table({
+                "post_id": f.column(index["content_id"]), "account_id": f.column(index["account_id"]),
+                "created_at": col.timestamps(created.to_arrow().filter(mask)),
+                "kind": pa.array(["repost"] * f.num_rows, pa.string()),
+                "repost_of": pc.if_else(pc.equal(o, ""), pa.scalar(None, pa.string()), o),
+                "source_line": pa.array(lines).filter(mask),
+            }, f.num_rows, self.row_platform, layout.path)
+            slow = slow_rows.tables()
+            yield BatchTables(n, col.merge_posts(posts, slow.posts), None, slow.rejected)
 
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
         table = iter_csv(stream)

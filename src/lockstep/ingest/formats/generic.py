@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from lockstep.errors import MappingError, UnreadableFileError
@@ -46,9 +46,15 @@ from lockstep.ingest._base import (
     build_post,
     register_reader,
 )
-from lockstep.ingest._normalize import content_id, parse_list_field, parse_timestamp
+from lockstep.ingest._normalize import (
+    content_id,
+    extract_urls,
+    normalize_tag,
+    parse_list_field,
+    parse_timestamp,
+)
 from lockstep.ingest.formats._common import build_safely, csv_raw, dumps, iter_csv, iter_json
-from lockstep.schema import LIST_FIELDS, POST_FIELDS
+from lockstep.schema import KINDS, LIST_FIELDS, POST_FIELDS
 
 __all__ = ["CsvReader", "JsonlReader", "ParquetReader"]
 
@@ -160,6 +166,146 @@ class CsvReader(_TableReader):
         header = sample.csv_header()
         return _canonical_score(header) if header else 0.0
 
+    def read_columnar(self, path: str, sample: Sample, on_bytes: Callable[[int], None] | None = None) -> Iterator | None:
+        """The columnar fast path (see :mod:`lockstep.ingest._columnar`): the same rows as
+        :meth:`read`, a block at a time; None when the file is not a plain CSV or has no
+        ``post_id`` column (a content hash per row is left to the per-row path)."""
+        from lockstep.ingest import _columnar
+
+        layout = _columnar.plain_csv(path, sample)
+        if layout is None:
+            return None
+        fields = self._fields(layout.header, path)  # a bad mapping stops here, as in read()
+        if "post_id" not in fields:
+            return None
+        return _columnar.Prefetched(self._columnar_batches(layout, fields, on_bytes))
+
+    def _columnar_batches(self, layout: Any, fields: dict[str, str], on_bytes: Callable[[int], None] | None) -> Iterator[Any]:
+        import numpy as np
+        import polars as pl
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from lockstep.ingest import _columnar as col
+        from lockstep.ingest._driver import BatchTables
+
+        header = layout.header
+        path = layout.path
+        fast = col.ColumnarCsv(path, self.name)
+        # values = dict(zip(header, cells)): a repeated column name reads its last column.
+        index = {name: i for i, name in enumerate(header)}
+        src = {f: index[c] for f, c in fields.items()}
+        override = str(self.platform_override).strip().lower() if self.platform_override else None
+
+        def c(field: str) -> Any:
+            return pl.col(f"c{src[field]}")
+
+        def has_text(e: Any) -> Any:
+            # Not whitespace only (strip() would leave something): a printable ASCII character.
+            return e.str.contains("[!-~]")
+
+        # Rows the expressions take; any other row is built by _record (the per-row code).
+        conds = [col.clean_id(c("account_id")), col.clean_id(c("post_id"))]
+        if "platform" in src:
+            conds.append(col.clean_id(c("platform")) & (c("platform") == c("platform").str.to_lowercase()))
+        elif not override:
+            return  # every row is rejected for its missing platform: the per-row path says so
+        if "kind" in src:
+            conds.append(c("kind").is_in(list(KINDS)))
+        for f in ("repost_of", "repost_of_account", "reply_to", "reply_to_account", "quote_of"):
+            if f in src:
+                conds.append((c(f) == "") | col.clean_id(c(f)))
+        for f in ("text", "title", "lang", "client", "venue", "post_url", *sorted(_ACCOUNT_TARGETS)):
+            if f in src:
+                conds.append((c(f) == "") | has_text(c(f)))
+        for f in ("urls", "hashtags", "mentions", "media"):
+            if f in src:
+                conds.append((c(f) == "") | has_text(c(f)))
+        plain = pl.all_horizontal(conds).fill_null(False)
+        account_fields = sorted(f for f in _ACCOUNT_TARGETS if f in src)
+
+        def build(line: int, cells: list[str]) -> Record | Rejection:
+            return build_safely(line, lambda: csv_raw(header, cells, layout.delimiter),
+                                lambda: self._record(dict(zip(header, cells)), fields, line))
+
+        def none_if_empty(a: pa.Array) -> pa.Array:
+            return pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a)
+
+        for first_line, block in col.iter_blocks(layout, on_bytes):
+            n = block.num_rows
+            lines = np.arange(first_line, first_line + n, dtype=np.int64)
+            frame = pl.from_arrow(block)
+            mask = frame.select(plain).to_series()
+            created = col.fast_timestamps(frame[f"c{src['created_at']}"], fast.latest_us)
+            mask = (mask & created.is_not_null()).to_arrow()
+            # List cells, per distinct value; a cell the parser refuses sends its row to _record.
+            lists: dict[str, pa.Array] = {}
+            for f, fn in (("urls", _url_cell), ("hashtags", _tag_cell), ("mentions", _tag_cell), ("media", _media_cell)):
+                if f in src:
+                    values, ok = fast.per_distinct(block.column(src[f]).filter(mask), fn, f)
+                    lists[f] = values
+                    if not pc.all(ok).as_py():
+                        mask = _narrow(mask, ok)
+                        lists = {k: v.filter(ok) for k, v in lists.items()}
+            slow_rows, _ = fast.python_rows(block, lines, pc.invert(mask), build)
+            f_ = block.filter(mask)
+            line_col = pa.array(lines).filter(mask)
+            cell = {field: f_.column(i) for field, i in src.items()}
+            created_us = created.to_arrow().filter(mask).cast(pa.int64())
+            text = none_if_empty(cell["text"]) if "text" in cell else pa.nulls(f_.num_rows, pa.string())
+            norm, tags, ments = fast.text_columns(pc.fill_null(text, ""))
+            norm = pc.if_else(pc.is_null(text), pa.scalar(None, pa.string()), norm)
+            if "urls" in lists:
+                urls, domains = lists["urls"].field(0), lists["urls"].field(1)
+            else:
+                url_pairs, _ = fast.per_distinct(pc.fill_null(text, ""), _text_urls, "text urls")
+                urls, domains = url_pairs.field(0), url_pairs.field(1)
+            columns = {
+                "post_id": cell["post_id"], "account_id": cell["account_id"],
+                "created_at": col.timestamps(created_us), "text": text, "text_norm": norm,
+                "urls": urls, "domains": domains,
+                "hashtags": lists.get("hashtags", tags), "mentions": lists.get("mentions", ments),
+                "source_line": line_col,
+            }
+            if "media" in lists:
+                columns["media"] = lists["media"]
+            if "platform" in cell:
+                columns["platform"] = cell["platform"]
+            for f in ("lang", "repost_of", "repost_of_account", "reply_to", "reply_to_account", "quote_of",
+                      "client", "venue", "title", "post_url"):
+                if f in cell:
+                    columns[f] = none_if_empty(cell[f])
+            if "kind" in cell:
+                columns["kind"] = cell["kind"]
+            else:
+                kind = pa.array(["post"] * f_.num_rows, pa.string())
+                for f, k in (("quote_of", "quote"), ("reply_to", "reply"), ("repost_of", "repost")):
+                    if f in columns:
+                        kind = pc.if_else(pc.is_valid(columns[f]), k, kind)
+                columns["kind"] = kind
+            posts = col.posts_table(columns, f_.num_rows, override or "", path)
+            slow = slow_rows.tables()
+            accounts = slow.accounts
+            if account_fields:
+                acc_rows = pa.table({
+                    "key": pa.array(_keys(cell, ["platform", "account_id", *account_fields]), pa.string()),
+                    "line": line_col, "created_us": created_us,
+                })
+                fast_acc = fast.accounts_by_key(acc_rows, lambda key: self._account(key, account_fields, override))
+                accounts = _concat_accounts(accounts, fast_acc)
+            yield BatchTables(n, col.merge_posts(posts, slow.posts), accounts, slow.rejected)
+
+    @staticmethod
+    def _account(key: str, account_fields: list[str], override: str | None) -> dict[str, Any] | None:
+        import json
+
+        platform, account_id, *values = json.loads(key)
+        acc = {f: (v if v is not None and v.strip() else None) for f, v in zip(account_fields, values, strict=True)}
+        if all(v is None for v in acc.values()):
+            return None
+        acc["created_at"] = acc.pop("account_created_at", None)
+        return build_account(platform=platform if platform is not None else override, account_id=account_id, **acc)
+
     def read(self, stream: IO[bytes], path: str) -> Iterator[Record | Rejection]:
         table = iter_csv(stream)
         if table is None:
@@ -181,6 +327,54 @@ class CsvReader(_TableReader):
                 # A short row's missing cells read as empty: say why the field is missing.
                 item.reason += f" (row has {len(cells)} fields, the header {len(header)})"
             yield item
+
+
+def _url_cell(cell: str) -> tuple[list[str], list[str]]:
+    from lockstep.ingest._columnar import normalize_urls
+
+    return normalize_urls(parse_list_field(cell) if cell.strip() else [])
+
+
+def _text_urls(text: str) -> tuple[list[str], list[str]]:
+    from lockstep.ingest._columnar import normalize_urls
+
+    return normalize_urls(extract_urls(text or None))
+
+
+def _tag_cell(cell: str) -> list[str]:
+    items = parse_list_field(cell) if cell.strip() else []
+    return list(dict.fromkeys(t for t in (normalize_tag(str(h)) for h in items) if t))
+
+
+def _media_cell(cell: str) -> list[str]:
+    return [str(m) for m in (parse_list_field(cell) if cell.strip() else []) if m]
+
+
+def _narrow(mask: Any, ok: Any) -> Any:
+    """``mask`` with its true entries narrowed by ``ok`` (one entry per true entry of ``mask``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    m = mask.to_numpy(zero_copy_only=False).copy()
+    m[np.flatnonzero(m)] = ok.to_numpy(zero_copy_only=False)
+    return pa.array(m)
+
+
+def _keys(cells: dict[str, Any], fields: list[str]) -> list[str]:
+    import json
+
+    columns = [cells[f].to_pylist() if f in cells else None for f in fields]
+    n = len(cells["account_id"])
+    return [json.dumps([c[i] if c is not None else None for c in columns]) for i in range(n)]
+
+
+def _concat_accounts(a: Any, b: Any) -> Any:
+    import pyarrow as pa
+
+    parts = [t for t in (a, b) if t is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else pa.concat_tables(parts)
 
 
 @register_reader
