@@ -26,7 +26,9 @@ def _campaign_rows():
         offset = 600 + (k * 937) % 3000  # when the operator pushes the post, hours apart
         for i, acc in enumerate(("a1", "a2", "a3")):
             rows.append(post(acc, t0 + offset + 2 * i, f"{acc}-r{k}", repost_of=f"s{k}"))
-            rows.append(post(acc, t0 + offset + 40 + i, f"{acc}-t{k}", text=f"vote early, the polls close at {k} pm"))
+            # Peers, not a feed and its followers: who posts the text first varies.
+            rows.append(post(acc, t0 + offset + 40 + (i + k) % 3, f"{acc}-t{k}",
+                             text=f"vote early, the polls close at {k} pm"))
         for i, acc in enumerate(("b1", "b2", "b3")):
             rows.append(post(acc, t0 + 2500 + (k * 211) % 1500 + 3 * i, f"{acc}-r{k}", repost_of=f"s{k}"))
         for j in range(6):  # the crowd: each reposts a few posts, at unrelated times

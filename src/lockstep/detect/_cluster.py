@@ -50,7 +50,7 @@ def leiden_clusters(edges: pa.Table, *, resolution: float = 1.0, seed: int = 0, 
 
 
 #: Least observed/expected ratio of a coordinated cluster, per null model.
-DEFAULT_MIN_EXCESS = {"delay": 1.25, "activity": 2.0}
+DEFAULT_MIN_EXCESS = {"delay": 1.25, "activity": 2.0, "rarity": 2.0}
 
 #: Per cluster and signal: the cluster-level test (``cluster_tests``).
 CLUSTER_TEST_SCHEMA = pa.schema([
@@ -93,8 +93,14 @@ def cluster_tests(
     if clusters.num_rows == 0 or coaction_edges.num_rows == 0:
         return CLUSTER_TEST_SCHEMA.empty_table()
     cl = pl.from_arrow(clusters)
+    nulls = nulls or {}
+    tested = [s for s, n in nulls.items() if n in ("rarity", "activity")]
     ed = pl.from_arrow(coaction_edges).with_columns(pl.lit(fdr).alias("_fdr")).with_columns(
-        pl.when(pl.col("signal").is_in(["synchronous"]) | pl.col("n_shared").is_null())
+        # The count each edge was tested on: under the rarity and activity nulls the discounted
+        # count in n_shared (independent sources; post pairs not explained by following a feed),
+        # under the delay null distinct objects, without a null (raw) post pairs.
+        pl.when(pl.col("signal").is_in(tested) & pl.col("n_shared").is_not_null()).then(pl.col("n_shared"))
+        .when(pl.col("signal").is_in(["synchronous"]) | pl.col("n_shared").is_null())
         .then(pl.col("n_pairs")).otherwise(pl.col("n_objects")).cast(pl.Float64).alias("_obs")
     )
     ca = cl.rename({"platform": "platform_a", "account_id": "account_a"})
@@ -114,7 +120,6 @@ def cluster_tests(
         min_excess if isinstance(min_excess, dict)
         else {} if min_excess is None else dict.fromkeys(DEFAULT_MIN_EXCESS, float(min_excess))
     )}
-    nulls = nulls or {}
     need = np.array([thresholds.get(nulls.get(sig) or "activity", 1.25) for sig in agg["signal"].to_list()])
     obs = agg["observed"].to_numpy()
     n = agg["_n"].to_numpy().astype(float)
@@ -131,7 +136,11 @@ def cluster_tests(
     # significant on their own (a stealthy campaign whose members skip many bursts).
     # (and enough of them to reach half the members: one lucky pair does not make a crowd coordinated).
     pairwise = (density >= min_density) | ((2 * n_sig >= n_edges) & (2 * n_sig >= n))
-    coordinated = raw | ((p <= alpha) & (excess >= need) & pairwise)
+    # Every candidate cluster and signal is one test, and the clusters were drawn from the same
+    # edges they are judged on: ``alpha`` holds for the whole run (Bonferroni over the tests), so
+    # that among hundreds of candidate clusters a lucky pair or trio is not reported.
+    n_tests = max(1, int((~raw).sum()))
+    coordinated = raw | ((p <= alpha / n_tests) & (excess >= need) & pairwise)
     return pa.table(
         {
             "cluster": agg["cluster"].to_arrow(), "signal": agg["signal"].to_arrow(),

@@ -74,11 +74,13 @@ class Detection:
     screen_p : float, optional
         Edges with p ≤ screen_p (default 0.05) enter the cluster graph even when they miss the FDR.
     cluster_alpha : float, default 1e-3
+        Family-wise level of the cluster tests: each (candidate cluster, signal) test needs
+        p ≤ cluster_alpha / number of tests (Bonferroni).
     min_excess : float or dict, optional
-        Per null model (default ``{"delay": 1.25, "activity": 2.0}``); a float sets both.
-        A cluster is reported when, for some signal, the summed observed counts of all candidate
-        edges among its members exceed the summed expectations by ``min_excess`` times with
-        Poisson p ≤ ``cluster_alpha``, with candidate edges between at least ``min_density``
+        Per null model (default ``{"delay": 1.25, "activity": 2.0, "rarity": 2.0}``); a float
+        sets all. A cluster is reported when, for some signal, the summed observed counts of all
+        candidate edges among its members exceed the summed expectations by ``min_excess`` times
+        with Poisson p ≤ ``cluster_alpha`` (Bonferroni-corrected), with candidate edges between at least ``min_density``
         (default 0.5) of the member pairs (see :func:`~lockstep.detect._cluster.cluster_tests`).
     engine : str, default "duckdb"
     seed : int, default 0
@@ -170,8 +172,9 @@ class Detection:
             if isinstance(self.window, dict):
                 if name in self.window:
                     params["window"] = self.window[name]
-            elif name != "synchronous":
-                # Synchronous posting is about seconds; a co-action window (say 60 s) is not its window.
+            elif name != "synchronous" and not getattr(DETECTORS[name], "own_window", False):
+                # Synchronous posting is about seconds and rare-share about hours: a co-action
+                # window (say 60 s) is not their window.
                 params["window"] = self.window
             if self.min_count is not None:
                 params["min_count"] = self.min_count
@@ -242,6 +245,7 @@ class Detection:
         good = pl.from_arrow(tests).filter(pl.col("coordinated"))["cluster"].unique()
         n_before = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
         clusters = pl.from_arrow(clusters).filter(pl.col("cluster").is_in(good.implode())).to_arrow().cast(CLUSTER_SCHEMA)
+        clusters = _supported_members(clusters, tests, coaction, self.min_cluster_size)
         n_after = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
         if n_before > n_after:
             self._notes.append(
@@ -337,6 +341,42 @@ class Detection:
             con.execute("INSERT INTO detect_runs SELECT * FROM _ls_run")
         finally:
             con.unregister("_ls_run")
+
+
+def _supported_members(clusters: pa.Table, tests: pa.Table, coaction: pa.Table, min_size: int) -> pa.Table:
+    """Members of coordinated clusters that the coordination itself supports.
+
+    Leiden may attach to a campaign's cluster accounts whose only ties to it are weak edges of
+    some other signal (a few co-replies of a viral crowd). A cluster is reported for the signals
+    its test passed; a member stays when it has a screened edge of one of those signals to
+    another member that stays (repeated until nothing changes). Clusters left smaller than
+    ``min_size`` go.
+    """
+    import polars as pl
+
+    if clusters.num_rows == 0:
+        return clusters
+    passed = pl.from_arrow(tests).filter(pl.col("coordinated")).select("cluster", "signal")
+    ed = pl.from_arrow(coaction).filter(pl.col("screened")).select(
+        "signal", "platform_a", "account_a", "platform_b", "account_b")
+    cl = pl.from_arrow(clusters)
+    while True:
+        ca = cl.rename({"platform": "platform_a", "account_id": "account_a"})
+        cb = cl.rename({"platform": "platform_b", "account_id": "account_b", "cluster": "cluster_b"})
+        inside = (
+            ed.join(ca, on=["platform_a", "account_a"]).join(cb, on=["platform_b", "account_b"])
+            .filter(pl.col("cluster") == pl.col("cluster_b")).join(passed, on=["cluster", "signal"], how="semi")
+        )
+        ends = pl.concat([
+            inside.select("cluster", pl.col("platform_a").alias("platform"), pl.col("account_a").alias("account_id")),
+            inside.select("cluster", pl.col("platform_b").alias("platform"), pl.col("account_b").alias("account_id")),
+        ]).unique()
+        kept = cl.join(ends, on=["cluster", "platform", "account_id"], how="semi")
+        kept = kept.filter(pl.len().over("cluster") >= max(2, min_size))
+        if kept.height == cl.height:
+            break
+        cl = kept
+    return cl.sort("cluster", "platform", "account_id").to_arrow().cast(CLUSTER_SCHEMA)
 
 
 def detect(workspace: Any, signals: Any = None, *, write: bool = True, **params: Any) -> Detection:

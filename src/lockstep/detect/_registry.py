@@ -11,6 +11,7 @@ from lockstep.detect._coreply import CoReply
 from lockstep.detect._corepost import CoRepost
 from lockstep.detect._identical_text import IdenticalText
 from lockstep.detect._near_text import NearText
+from lockstep.detect._rare import RareShare
 from lockstep.detect._synchronous import Synchronous
 
 __all__ = ["DETECTORS", "get_detector", "register_detector"]
@@ -27,7 +28,8 @@ def register_detector(cls: type[Detector]) -> type[Detector]:
     return cls
 
 
-for _cls in (CoRepost, CoLink, CoReply, CoHashtag, CoMention, IdenticalText, NearText, Synchronous, CoMedia):
+for _cls in (CoRepost, CoLink, CoReply, CoHashtag, CoMention, IdenticalText, NearText, Synchronous, CoMedia,
+             RareShare):
     register_detector(_cls)
 
 
