@@ -102,3 +102,21 @@ def test_a_read_only_workspace_can_be_read_but_not_written(tmp_path):
         assert det.coaction_edges_.num_rows == 1
         with pytest.raises(lockstep.detect.DetectorError, match="opened read-only; detect with write=False"):
             lockstep.detect(ws, signals="co-repost", raw=True)
+
+
+def test_timestamps_kept_to_the_minute_skip_synchronous_unless_the_window_is_a_minute(workspace):
+    # Five rounds in which a and b post in the same minute: with minute-resolution clocks both
+    # land on :00, which a 5 s window would read as perfect synchrony.
+    rows = []
+    for k in range(5):
+        rows += [post("a", 600 * k, f"a{k}"), post("b", 600 * k, f"b{k}")]
+    ws = workspace(rows)
+    seconds = get_detector("synchronous", window="5s", min_posts=5, **RAW).fit(ws)
+    assert seconds.edges_.num_rows == 0
+    assert seconds.notes_ == [
+        "synchronous: skipped, 100.0% of timestamps fall on a whole minute: the data is kept to the minute, "
+        "so posts within 5 s cannot be told apart from posts in the same minute (a window of 60s or more "
+        "runs it at minute resolution)"
+    ]
+    minute = get_detector("synchronous", window="60s", min_posts=5, **RAW).fit(ws)
+    assert minute.edges_.select(["account_a", "account_b"]).to_pylist() == [{"account_a": "a", "account_b": "b"}]

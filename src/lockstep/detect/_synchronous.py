@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from lockstep.detect._base import Detector, Interval, Options
+from lockstep.detect._base import Detector, Interval, Options, parse_window
 
 __all__ = ["Synchronous"]
 
@@ -63,7 +63,29 @@ class Synchronous(Detector):
         self.min_posts = min_posts
         self.include_reposts = include_reposts
 
+    def prepare(self, ctx: Any) -> None:
+        # Timestamps kept to the minute (the IRA release, many CSV exports) put every post of a
+        # minute at :00: a seconds window then pairs everything posted in the same minute, which
+        # says nothing about synchrony. Such data is left out, with a note, unless the window
+        # is at least as coarse as the clock.
+        self._coarse = False
+        window_s = parse_window(self.window) or self.auto_window_s or 0.0
+        if window_s >= 60:
+            return
+        at_minute = ctx.engine.scalar(
+            f"SELECT avg(CASE WHEN t % 60000000 = 0 THEN 1.0 ELSE 0.0 END) FROM {ctx.posts}"
+        )
+        if at_minute is not None and float(at_minute) >= 0.99:
+            self._coarse = True
+            self.notes_.append(
+                f"{self.signal}: skipped, {float(at_minute):.1%} of timestamps fall on a whole minute: the data "
+                f"is kept to the minute, so posts within {window_s:g} s cannot be told apart from posts in the "
+                "same minute (a window of 60s or more runs it at minute resolution)"
+            )
+
     def actions_sql(self, ctx: Any) -> str:
+        if getattr(self, "_coarse", False):
+            return "SELECT pid, acc, t, '*' AS object, CAST(NULL AS BIGINT) AS t_origin FROM " + ctx.posts + " WHERE false"
         where = "" if self.include_reposts else "WHERE kind <> 'repost'"
         return (
             "SELECT pid, acc, t, '*' AS object, CAST(NULL AS BIGINT) AS t_origin FROM ("
