@@ -9,9 +9,11 @@ Each trial splits every calibration author into two aliases (k distinct articles
 all pairs of the 50 aliases with the linker; the conditions mix the amounts of text a user meets:
 one article cut to 1,500 characters (the default --min-chars), one, two, three and five articles.
 A logistic regression with balanced classes on the scorer outputs is then a log likelihood ratio.
-The ``centred`` model reads the cohort-normalised scores of the centred cosines, as the linker
-computes them for 50 names; the ``cohort`` model (fewer than ``center_min_names`` names) reads
-those of plain cosines, from a second linker run with centring switched off; the ``raw`` model (a
+The ``centred`` model reads the cohort-normalised scores of the centred cosines (with the char and
+word views' n-grams used by more than ``max_df`` of the names dropped), as the linker computes them
+for 50 names; the ``cohort`` model (fewer than ``center_min_names`` names) reads
+those of plain cosines of all n-grams, from a second linker run with centring (and so max_df)
+switched off; the ``raw`` model (a
 handful of names) reads the plain cosines, recomputed here from the linker's features.
 
     .venv/bin/python scripts/fit_alias_calibration.py [--data ../shared/data/reuter_c50] [--trials 4]
@@ -51,8 +53,9 @@ def main() -> None:
         t0 = time.perf_counter()
         for names, texts, truth in alias_trials(docs, k, args.trials, args.seed + 100 * ci, truncate=trunc):
             linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=args.seed).fit(names, texts)
-            plain = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=args.seed,
-                                center_min_names=10**9).fit(names, texts).pairs_.set_index(["name_a", "name_b"])
+            plain_linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=args.seed,
+                                       center_min_names=10**9).fit(names, texts)
+            plain = plain_linker.pairs_.set_index(["name_a", "name_b"])
             pairs = linker.pairs_.copy()
             key = pd.MultiIndex.from_frame(pairs[["name_a", "name_b"]])
             for s in SCORERS:
@@ -61,13 +64,13 @@ def main() -> None:
             pairs["condition"] = ci
             pairs["trial_names"] = len(frames)
             pairs["log10_min_chars"] = np.log10(np.maximum(np.minimum(pairs["n_chars_a"], pairs["n_chars_b"]), 1))
-            # The raw model's inputs: plain (uncentred) cosines, as the linker computes them when
-            # there are too few names for a cohort.
-            index = {n: r for r, n in enumerate(linker.names_["name"])}
+            # The raw model's inputs: plain (uncentred) cosines of all n-grams (no max_df), as the
+            # linker computes them when there are too few names for a cohort.
+            index = {n: r for r, n in enumerate(plain_linker.names_["name"])}
             ia = pairs["name_a"].map(index).to_numpy()
             ib = pairs["name_b"].map(index).to_numpy()
             for view in ("char", "masked", "word"):
-                pairs[f"plain_{view}"] = CosineScorer(getattr(linker.features_, view))(ia, ib)
+                pairs[f"plain_{view}"] = CosineScorer(getattr(plain_linker.features_, view))(ia, ib)
             frames.append(pairs)
         print(f"condition k={k} truncate={trunc}: {time.perf_counter() - t0:.0f} s", flush=True)
     data = pd.concat(frames, ignore_index=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lockstep.aliases import HABITS, build_features, clean_text, mask_topic
+import numpy as np
+
+from lockstep.aliases import HABITS, build_features, clean_text, mask_topic, mask_words
 
 
 def test_masking_keeps_function_words_punctuation_and_word_shapes():
@@ -21,3 +23,20 @@ def test_habits_are_counted_per_thousand_characters():
     n = len("Wait... what?! Really!!")
     assert (rate["three dots ..."], rate["?! or !?"], rate["repeated !!"]) == (1000 / n, 1000 / n, 1000 / n)
     assert feats.n_chars.tolist() == [n, len("Plain text here.")]
+
+
+def test_the_function_word_skeleton_keeps_function_words_and_punctuation_only():
+    assert mask_words("The Bank of Canada raised rates by 0.25 points, again!") == "The * of * * * by #.# *, again!"
+
+
+def test_max_df_drops_ngrams_most_names_use_but_never_empties_a_small_set():
+    texts = [f"the cat number {k} sat on a mat of {'ab' * k} with pal{k // 2}" for k in range(1, 11)]
+    df = lambda m: np.asarray((m > 0).sum(axis=0)).ravel()  # noqa: E731 - names in how many texts
+    kept = build_features(texts)
+    pruned = build_features(texts, max_df=0.2)
+    assert df(kept.char).max() == 10 and df(kept.word).max() == 10
+    # 0.2 of 10 names is 2, the floor is min_df + 1 = 3 names.
+    assert 2 <= df(pruned.char).max() <= 3 and 2 <= df(pruned.word).max() <= 3
+    assert "the" in set(kept.char_vocab) and "the" not in set(pruned.char_vocab)
+    # The masked view is not pruned: its n-grams are common by design.
+    assert (pruned.masked != kept.masked).nnz == 0

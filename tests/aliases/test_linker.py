@@ -202,3 +202,7 @@ def test_from_thirty_names_on_the_cosines_are_centred_on_the_names_mean():
     assert pairs["probability"][y].mean() > 10 * pairs["probability"][~y].mean()
     plain = AliasLinker(min_chars=500, topic="none", center_min_names=100).fit(names, texts)
     assert plain.calibration_used_ == "cohort"
+    # Only with many names are the n-grams used by more than a fifth of them (7 of 36) dropped.
+    df = lambda m: np.asarray((m > 0).sum(axis=0)).ravel()  # noqa: E731 - names using each n-gram
+    assert (df(linker.features_.char).max(), df(linker.features_.word).max()) == (7, 7)
+    assert (df(plain.features_.char).max(), df(plain.features_.word).max()) == (36, 18)

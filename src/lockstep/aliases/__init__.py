@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from lockstep.aliases._calibration import Calibration, load_calibration
 from lockstep.aliases._clustering import bcubed_f, cluster_names
-from lockstep.aliases._features import FUNCTION_WORDS, HABITS, build_features, clean_text, mask_topic
+from lockstep.aliases._features import (
+    FUNCTION_WORDS,
+    HABITS,
+    build_features,
+    clean_text,
+    mask_topic,
+    mask_words,
+)
 from lockstep.aliases._io import NamedTexts, texts_from_documents, texts_from_workspace
 from lockstep.aliases._linker import INSUFFICIENT, AliasLinker, NotFittedError, explain_pair, link_aliases
 from lockstep.aliases._scorers import SCORERS
@@ -36,6 +43,7 @@ __all__ = [
     "link_aliases",
     "load_calibration",
     "mask_topic",
+    "mask_words",
     "texts_from_documents",
     "texts_from_workspace",
 ]

@@ -97,6 +97,28 @@ def mask_topic(text: str) -> str:
     return _WORD.sub(repl, text)
 
 
+def mask_words(text: str) -> str:
+    """Function-word skeleton: every other word becomes ``*`` and every number ``#``.
+
+    Stamatatos' (2017) text distortion at the word level (DV-SA): what remains is the sequence of
+    function words and punctuation, i.e. syntax without subject matter. Word n-grams over it act
+    as POS-free function-word n-grams.
+
+    Examples
+    --------
+    >>> mask_words("The Bank of Canada raised rates by 0.25 points, again!")
+    'The * of * * * by #.# *, again!'
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if w.lower() in _FW_INDEX:
+            return w
+        return "#" if w.isdigit() else "*"
+
+    return _WORD.sub(repl, text)
+
+
 #: Habits counted per 1,000 characters: (name, regular expression). Names read as evidence.
 HABITS: tuple[tuple[str, str], ...] = (
     ("double space", r"(?<=\S)  (?=\S)"),
@@ -205,7 +227,7 @@ class StyleFeatures:
     n_chars: np.ndarray
 
 
-def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> StyleFeatures:
+def build_features(texts: Sequence[str], *, max_features: int = 100_000, max_df: float = 1.0) -> StyleFeatures:
     """Compute every view for a list of (already joined) texts, one per name.
 
     Parameters
@@ -215,6 +237,12 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> Styl
     max_features : int
         Cap on the vocabulary of each character view (most frequent n-grams kept), which bounds
         memory for tens of thousands of names.
+    max_df : float
+        n-grams found in more than this fraction of the names are dropped from the ``char`` and
+        ``word`` views (not from the masked view, whose n-grams are all common by design). Such
+        n-grams are what everybody writes; among many names, only the rarer shared ones say
+        "same hand". Use 1.0 (keep all) for a handful of names, where a fraction of 0.2 would
+        leave only n-grams shared by one pair.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -222,8 +250,10 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> Styl
     masked = [mask_topic(t) for t in cleaned]
     # min_df=2: an n-gram seen in one name only cannot be shared evidence and only adds noise.
     min_df = 2 if len(cleaned) > 2 else 1
+    # max_df as a count below min_df would empty the view: never drop below min_df + 1 names.
+    max_df_n = max(int(max_df * len(cleaned)), min_df + 1) if max_df < 1.0 else 1.0
     char_vec = TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=min_df,
+        analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=min_df, max_df=max_df_n,
         max_features=max_features, lowercase=False, dtype=np.float32,
     )
     masked_vec = TfidfVectorizer(
@@ -233,6 +263,7 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000) -> Styl
     # Words and single punctuation marks as tokens: "said ," and ", which" are habits of phrasing.
     word_vec = TfidfVectorizer(
         analyzer="word", ngram_range=(1, 2), token_pattern=WORD_TOKENS, sublinear_tf=True, min_df=min_df,
+        max_df=max_df_n,
         max_features=max_features, lowercase=True, dtype=np.float32,
     )
     char = _fit_or_empty(char_vec, cleaned)
