@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from lockstep.detect import (
@@ -175,3 +177,34 @@ def test_synchronous_counts_posts_within_seconds_whatever_they_are(workspace):
 def test_the_window_bound_is_inclusive(workspace, window, expected):
     ws = workspace([post("a", 0, "a1", repost_of="x"), post("b", 3, "b1", repost_of="x")])
     assert edges(CoRepost(window=window, **RAW).fit(ws)) == expected
+
+
+def test_the_guard_counts_in_window_pairs_not_the_pairs_of_adjacent_time_buckets(workspace):
+    # Ten reposts at 0 s and ten at 19 s: the band join of 10 s buckets meets 45 + 100 + 45 = 190
+    # candidate pairs, but only 90 are within 10 s, under the guard of 100: nothing is set aside.
+    rows = [post(f"u{i}", 0, f"u{i}", repost_of="x") for i in range(10)]
+    rows += [post(f"v{i}", 19, f"v{i}", repost_of="x") for i in range(10)]
+    det = CoRepost(window="10s", min_count=1, null=None, max_pairs_per_object=100).fit(workspace(rows))
+    assert det.notes_ == []
+    assert det.edges_.num_rows == 90
+    assert CoRepost(window="10s", min_count=1, null=None, max_pairs_per_object=89).fit(workspace(rows)).notes_ == [
+        "co-repost: 1 object(s) set aside, each with more than 89 in-window pairs "
+        "(largest: 'twitter:x', 90 pairs); raise max_pairs_per_object to include them"
+    ]
+
+
+def test_edge_statistics_of_pairs_that_co_act_once_and_many_times_agree(workspace):
+    # a–b co-repost twice (two objects, one of a's posts pairs with two of b's), a–c once.
+    ws = workspace([
+        post("a", 0, "a1", repost_of="x"), post("b", 2, "b1", repost_of="x"), post("b", 4, "b2", repost_of="x"),
+        post("a", 100, "a2", repost_of="y"), post("b", 106, "b3", repost_of="y"), post("c", 101, "c1", repost_of="y"),
+    ])
+    t = CoRepost(window="10s", **RAW).fit(ws).edges_
+    cols = ["account_a", "account_b", "n_pairs", "n_objects", "n_posts_a", "n_posts_b", "median_dt_s"]
+    assert t.select(cols).to_pylist() == [
+        dict(zip(cols, ("a", "b", 3, 2, 2, 3, 4.0), strict=True)),  # Δt 2, 4, 6 s
+        dict(zip(cols, ("a", "c", 1, 1, 1, 1, 1.0), strict=True)),
+        dict(zip(cols, ("b", "c", 1, 1, 1, 1, 5.0), strict=True)),
+    ]
+    weights = {"x": 1.0, "y": math.log(3) / math.log(4)}  # y: three accounts
+    assert t["strength"].to_pylist() == pytest.approx([weights["x"] + weights["y"], weights["y"], weights["y"]])

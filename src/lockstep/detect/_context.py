@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+
 from lockstep.engines import Engine, get_engine
 
 __all__ = ["Context"]
@@ -36,6 +39,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
     #: Whether the running detector needs object origins (set per detector by run_detector).
     need_origin: bool = True
+    _names: tuple[pa.Array, pa.Array] | None = field(default=None, repr=False)
 
     @classmethod
     @contextlib.contextmanager
@@ -65,13 +69,25 @@ class Context:
         e.create_table(
             self.posts,
             # pid is an internal handle: results never depend on its order, so no sort is needed.
-            f"SELECT {e.row_id()} AS pid, "
+            f"SELECT {e.table_row_id('p')} AS pid, "
             f"a.acc, {e.epoch_us('p.created_at')} AS t, {cols} "
             f"FROM posts AS p JOIN {self.accounts} AS a "
             "ON a.platform = p.platform AND a.account_id = p.account_id",
         )
         self.n_posts = e.count(self.posts)
         self.n_accounts = e.count(self.accounts)
+
+    def account_names(self) -> tuple[pa.Array, pa.Array]:
+        """``(platform, account_id)`` arrays indexed by ``acc`` (fetched once per context)."""
+        if self._names is None:
+            t = self.engine.fetch_arrow(f"SELECT acc, platform, account_id FROM {self.accounts}")
+            acc = t["acc"].to_numpy() if t.num_rows else np.zeros(0, np.int64)
+            # acc numbers the accounts 0..n-1 on every engine (row_number over their keys).
+            pos = np.empty(acc.size, np.int64)
+            pos[acc] = np.arange(acc.size)
+            idx = pa.array(pos)
+            self._names = (t["platform"].combine_chunks().take(idx), t["account_id"].combine_chunks().take(idx))
+        return self._names
 
     def has_values(self, column: str) -> bool:
         """Whether any post has a value in ``column`` (a non-empty list for list columns)."""

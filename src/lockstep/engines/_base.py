@@ -103,5 +103,13 @@ class Engine:
         """SQL for a unique BIGINT per row of a query, in no particular order (an internal handle)."""
         return "CAST(row_number() OVER () - 1 AS BIGINT)"
 
+    def table_row_id(self, alias: str) -> str:
+        """SQL for a unique BIGINT per row of the base table aliased ``alias`` in a query.
+
+        Defaults to :meth:`row_id`; an engine with a physical row id (DuckDB's ``rowid``) returns
+        that, which costs nothing to compute.
+        """
+        return self.row_id()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -36,6 +36,11 @@ class DuckDBEngine(Engine):
         fetch = getattr(rel, "to_arrow_table", None) or rel.arrow
         return fetch()
 
+    def table_row_id(self, alias: str) -> str:
+        # The table's own row id: unique and free, where row_number() OVER () numbers rows in one
+        # thread after the rest of the query.
+        return f"{alias}.rowid"
+
     def register_arrow(self, name: str, table: pa.Table) -> None:
         view = f"_ls_arrow_{name}"
         self.con.register(view, table)
