@@ -59,19 +59,25 @@ _SPARK_MASTER = typer.Option(
 _SPARK_CONF = typer.Option(None, "--spark-conf", help="Spark setting key=value with --engine spark (repeatable).")
 
 
-def _engine(engine: str, ws: Any, master: str | None, conf: list[str] | None) -> Any:
-    """The engine name, or a Spark engine built from --spark-master / --spark-conf."""
-    if engine != "spark":
-        return engine
-    from lockstep.engines import get_engine
-
+def _spark_settings(conf: list[str] | None) -> dict[str, str]:
     settings = {}
     for kv in conf or []:
         key, sep, value = kv.partition("=")
         if not sep or not key.strip():
             raise typer.BadParameter(f"--spark-conf takes key=value, not {kv!r}")
         settings[key.strip()] = value.strip()
-    return get_engine("spark", ws, master=master, conf=settings)
+    return settings
+
+
+def _engine(engine: str, ws: Any, master: str | None, conf: list[str] | None) -> Any:
+    """The engine name, or a Spark engine built from --spark-master / --spark-conf."""
+    if engine != "spark":
+        return engine
+    from lockstep.engines import get_engine
+
+    return get_engine("spark", ws, master=master, conf=_spark_settings(conf))
+
+
 _SEED = typer.Option(0, "--seed", help="Seed for MinHash and Leiden.")
 _TOP = typer.Option(20, "--top", help="Clusters to print.")
 _JSON = typer.Option(False, "--json", help="Print notes and the top clusters as JSON.")
@@ -114,7 +120,8 @@ def detect(
 
 
 def scan(
-    paths: list[Path] = typer.Argument(..., help="Files or directories to ingest."),
+    paths: list[str] = typer.Argument(..., help="Files or directories to ingest; with --engine spark, Parquet "
+                                      "paths, globs or URIs (s3a://...) read in place."),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory (the workspace goes in OUT/workspace)."),
     signals: str | None = _SIGNALS,
     window: str = _WINDOW,
@@ -130,18 +137,35 @@ def scan(
     """Ingest files, detect coordination and write the report, in one go.
 
     OUT receives the workspace (OUT/workspace), report.html and the exports (CSV, Parquet, GEXF,
-    GraphML, summary.json) that `lockstep report` writes.
+    GraphML, summary.json) that `lockstep report` writes. With --engine spark and Parquet input
+    in the canonical posts schema, the posts are not ingested: Spark reads them in place and only
+    the results and the flagged accounts' posts go into OUT/workspace (see docs/spark.md).
 
     Example:
 
         lockstep scan tweets.jsonl.gz shares.csv --out results
+        lockstep scan 's3a://bucket/posts/*.parquet' --engine spark --spark-master yarn --out results
     """
     import lockstep.detect as d
     from lockstep.report import write_report
     from lockstep.workspace import Workspace
 
+    if engine == "spark":
+        from lockstep.engines import is_parquet_input, scan_parquet
+
+        if is_parquet_input(paths):
+            params = _options(signals, window, min_count, fdr, False, None, seed)
+            del params["engine"]  # scan_parquet builds the Spark engine
+            res = scan_parquet(paths, out, master=spark_master, conf=_spark_settings(spark_conf), **params)
+            err_console.print(f"scanned {res.summary['posts']:,} posts on Spark; {res.summary['flagged_posts']:,} "
+                              f"posts of {res.summary['flagged_accounts']:,} flagged accounts kept in {res.workspace}",
+                              markup=False)
+            _print_result(res.detection, top, as_json)
+            if not as_json:
+                err_console.print(f"report: {out / 'report.html'}", markup=False, soft_wrap=True)
+            return
     with Workspace(out / "workspace") as ws:
-        results = ws.ingest(paths)
+        results = ws.ingest([Path(p) for p in paths])
         n = sum(getattr(r, "n_accepted", 0) or 0 for r in results)
         err_console.print(f"ingested {len(results)} file(s), {n:,} new posts into {out / 'workspace'}", markup=False)
         eng = _engine(engine, ws, spark_master, spark_conf)
@@ -152,6 +176,20 @@ def scan(
         err_console.print(f"report: {out / 'report.html'}", markup=False, soft_wrap=True)
 
 
+def spark_entrypoint() -> None:
+    """Print the path of the script to hand to spark-submit (it runs the lockstep command line).
+
+    Example:
+
+        spark-submit --master yarn --deploy-mode client "$(lockstep spark-entrypoint)" \\
+            scan 's3a://bucket/posts/' --engine spark --out results
+    """
+    import lockstep.engines.spark_submit as entry
+
+    typer.echo(entry.__file__)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(handle_errors(detect))
     app.command()(handle_errors(scan))
+    app.command("spark-entrypoint")(handle_errors(spark_entrypoint))

@@ -10,10 +10,11 @@ from typing import Any
 from lockstep.engines._base import Engine, EngineCapabilityError, UnknownEngineError
 from lockstep.engines._duckdb import DuckDBEngine
 from lockstep.engines._spark import SparkEngine, spark_available
+from lockstep.engines._spark_scan import ScanError, SparkScan, is_parquet_input, scan_parquet
 
 __all__ = [
-    "ENGINES", "DuckDBEngine", "Engine", "EngineCapabilityError", "SparkEngine", "UnknownEngineError",
-    "engine_capabilities", "get_engine", "spark_available",
+    "ENGINES", "DuckDBEngine", "Engine", "EngineCapabilityError", "ScanError", "SparkEngine", "SparkScan",
+    "UnknownEngineError", "engine_capabilities", "get_engine", "is_parquet_input", "scan_parquet", "spark_available",
 ]
 
 #: Engine name → class.

@@ -15,9 +15,10 @@ Two statement shapes are not run as written, because Spark would run them in one
   unique (they are, in every lockstep query that numbers rows), computed by many tasks.
 - a self-join of one table on equal keys (the band join of :mod:`lockstep.detect._pairs`): keys
   holding more than ``skew_split_rows`` rows (an object many accounts acted on inside one window)
-  are split into a k×k grid of cells. Each row of the left side gets a chunk ``i`` (a hash of the
-  row, mod k) and is copied to cells (i, 0..k-1); each row of the right side gets its chunk ``j``
-  and is copied to cells (0..k-1, j). Every (left, right) pair of rows meets in exactly one cell,
+  are split into a k×k grid of cells (k ≥ rows / skew_split_rows, and k² ≥ 2× the shuffle
+  partitions; k ≤ 32). Each row of the left side gets a chunk ``i`` (a hash of the row, mod k)
+  and is copied to cells (i, 0..k-1); each row of the right side gets its chunk ``j`` and is
+  copied to cells (0..k-1, j). Every (left, right) pair of rows meets in exactly one cell,
   (chunk(left), chunk(right)), so no pair is lost or counted twice, and each cell holds ~1/k² of
   the key's pairs.
 """
@@ -63,6 +64,18 @@ def spark_available() -> str | None:
     if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
         return "Java is not installed (e.g. apt-get install default-jre-headless)"
     return None
+
+
+def to_arrow(df: Any) -> pa.Table:
+    """A DataFrame's rows as Arrow (``toArrow`` is PySpark 4; Spark 3.5, on EMR 7 and Databricks 15, lacks it)."""
+    if hasattr(df, "toArrow"):
+        return df.toArrow()
+    batches = df._collect_as_arrow()
+    if batches:
+        return pa.Table.from_batches(batches)
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(df.schema).empty_table()
 
 
 class SparkEngine(Engine):
@@ -184,6 +197,11 @@ class SparkEngine(Engine):
 
     def _from_arrow(self, table: pa.Table) -> Any:
         # Spark has no unsigned or large-string types; lockstep's tables use neither.
+        if table.num_rows == 0:
+            # createDataFrame cannot infer anything from an empty Arrow table: give the schema.
+            from pyspark.sql.pandas.types import from_arrow_schema
+
+            return self.spark.createDataFrame([], from_arrow_schema(table.schema))
         return self.spark.createDataFrame(table)
 
     # -- the Engine contract --------------------------------------------------------------------
@@ -215,7 +233,7 @@ class SparkEngine(Engine):
     def fetch_arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         if params:
             raise ValueError("the spark engine takes no query parameters; inline literals")
-        return self._df(sql).toArrow()
+        return to_arrow(self._df(sql))
 
     def register_arrow(self, name: str, table: pa.Table) -> None:
         self._ensure_posts()
@@ -226,7 +244,7 @@ class SparkEngine(Engine):
         # lazy persist() instead recomputes more and ran slower; and ids from row_id() must never
         # be recomputed (a recomputation may number rows differently).
         self._ensure_posts()
-        self.spark.sparkContext.setJobDescription(f"lockstep: {name}")
+        self._describe(f"lockstep: {name}")
         scratch: list[Any] = []
         try:
             df = self._dense_id_frame(sql, scratch) if self.distributed_ids else None
@@ -248,7 +266,12 @@ class SparkEngine(Engine):
                 self.spark.catalog.dropTempView(view)
                 if frame is not None:
                     frame.unpersist()
-            self.spark.sparkContext.setJobDescription(None)
+            self._describe(None)
+
+    def _describe(self, text: str | None) -> None:
+        """Name the Spark jobs of a step (UI, event log); Spark Connect sessions have no SparkContext."""
+        with contextlib.suppress(Exception):
+            self.spark.sparkContext.setJobDescription(text)
 
     @contextlib.contextmanager
     def _settings(self, settings: Mapping[str, str]) -> Iterator[None]:
@@ -385,7 +408,14 @@ class SparkEngine(Engine):
                  .where(F.col("n") > rows).collect())
         if not heavy:
             return None
-        cells = [(*(r[c] for c in salt), min(_MAX_SPLIT, math.ceil(r["n"] / rows))) for r in heavy]
+        # k×k cells per heavy key: at least rows/skew_split_rows a side, and enough cells (2× the
+        # shuffle partitions) for the key to spread over every partition.
+        try:
+            parts = int(self.spark.conf.get("spark.sql.shuffle.partitions", "200"))
+        except ValueError:
+            parts = 200
+        spread = math.ceil(math.sqrt(2 * parts))
+        cells = [(*(r[c] for c in salt), min(_MAX_SPLIT, max(spread, math.ceil(r["n"] / rows)))) for r in heavy]
         types = {f.name: f.dataType.simpleString() for f in src.schema.fields}
         skew = self.spark.createDataFrame(cells, ", ".join([f"`{c}` {types[c]}" for c in salt] + ["`__ls_k` int"]))
         self.skew_splits_[name] = {

@@ -1,8 +1,8 @@
 """Entry point for ``spark-submit``: the lockstep command line inside a Spark driver.
 
-``spark-submit --master yarn "$(python -c 'import lockstep.engines.spark_submit as m; print(m.__file__)')" \\
-detect --workspace ws --engine spark`` runs ``lockstep detect`` with the master and settings
-spark-submit gives (``--spark-master`` left unset).
+``spark-submit --master yarn --deploy-mode client "$(lockstep spark-entrypoint)" scan 's3a://b/posts/'
+--engine spark --out results`` runs ``lockstep scan`` with the master and settings spark-submit
+gives (``--spark-master`` left unset). ``lockstep spark-entrypoint`` prints this file's path.
 """
 
 from __future__ import annotations
