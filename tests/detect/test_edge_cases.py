@@ -120,3 +120,13 @@ def test_timestamps_kept_to_the_minute_skip_synchronous_unless_the_window_is_a_m
     ]
     minute = get_detector("synchronous", window="60s", min_posts=5, **RAW).fit(ws)
     assert minute.edges_.select(["account_a", "account_b"]).to_pylist() == [{"account_a": "a", "account_b": "b"}]
+
+
+@pytest.mark.parametrize("signal", sorted(DETECTORS))
+def test_every_reason_reads_in_the_singular_for_one_object_and_the_plural_for_more(signal):
+    from lockstep.detect._score import reason_sentence
+
+    one = reason_sentence(DETECTORS[signal].reason, 3, 1, 30.0)
+    many = reason_sentence(DETECTORS[signal].reason, 3, 5, 30.0)
+    assert " 1 " not in one.replace("posted 1 near", "") and "{" not in one
+    assert "5" in many and one != many

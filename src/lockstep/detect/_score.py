@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pyarrow as pa
 
@@ -113,9 +114,8 @@ def score_clusters(
         .with_columns(pl.col("rank").cast(pl.Int64))
     )
     reason = [
-        (reasons.get(sig or "", "{n} accounts acted together {k} times within {dt}")).format(
-            n=n, k=k if k is not None else 0, dt=format_seconds(dt if dt is not None else 0.0)
-        )
+        reason_sentence(reasons.get(sig or "", "{n} accounts acted together {k} times within {dt}"),
+                        n, k if k is not None else 0, dt if dt is not None else 0.0)
         for n, k, dt, sig in zip(df["n_accounts"], df["n_objects"], df["max_dt"], df["top_signal"])
     ]
     df = df.with_columns(pl.Series("reason", reason, dtype=pl.String))
@@ -126,3 +126,26 @@ def score_clusters(
     )
     scores = df.select([f.name for f in SCORE_SCHEMA]).to_arrow().cast(SCORE_SCHEMA)
     return cl2.to_arrow().cast(clusters.schema), scores
+
+
+# Each detector's reason names its objects in the plural; one object reads in the singular.
+_SINGULAR = {
+    "objects": "object", "posts": "post", "links": "link", "texts": "text", "accounts": "account",
+    "hashtag combinations": "hashtag combination", "images or videos": "image or video",
+    "near-identical texts": "near-identical text", "rare links or texts": "rare link or text",
+}
+_COUNTED = re.compile(r"(the same )?\{k\} ([^{]+?) within")
+
+
+def reason_sentence(template: str, n: int, k: int, dt: float) -> str:
+    """A detector's reason template filled in, in the singular when there is one object.
+
+    >>> reason_sentence("{n} accounts shared the same {k} links within {dt}", 3, 1, 30.0)
+    '3 accounts shared the same link within 30 s'
+    """
+    if k == 1:
+        template = template.replace("{k} times", "once")
+        template = _COUNTED.sub(
+            lambda m: (m.group(1) or "{k} ") + _SINGULAR.get(m.group(2), m.group(2)) + " within", template
+        )
+    return template.format(n=n, k=k, dt=format_seconds(dt))
