@@ -433,18 +433,21 @@ class ColumnarCsv:
         # No memory of earlier blocks' keys (it would grow with the file): the workspace finds
         # an observation it already holds.
         for key, line, us in firsts.iter_rows():
-            acc = build(key)
-            if acc is None:
-                continue
-            acc["source_file"] = self.path
-            acc["source_line"] = line
-            if acc.get("observed_at") is None:
-                acc["observed_at"] = EPOCH + timedelta(microseconds=us)
-            out.append(tuple(acc[f.name] for f in ACCOUNT_FIELDS))
+            self._observation(out, build(key), line, us)
         if not out:
             return None
         table = _rows_to_table(out, ACCOUNTS)
         return table.append_column("_primary", pa.array([False] * table.num_rows, pa.bool_()))
+
+    def _observation(self, out: list[tuple[Any, ...]], acc: dict[str, Any] | None, line: int, us: int) -> None:
+        """Append an observation built by the reader, stamped with this file, its line and time."""
+        if acc is None:
+            return
+        acc["source_file"] = self.path
+        acc["source_line"] = line
+        if acc.get("observed_at") is None:
+            acc["observed_at"] = EPOCH + timedelta(microseconds=us)
+        out.append(tuple(acc[f.name] for f in ACCOUNT_FIELDS))
 
     def accounts(self, rows: pa.Table, platform: str,
                  build: Callable[[str, str], dict[str, Any] | None]) -> pa.Table | None:
@@ -489,14 +492,7 @@ class ColumnarCsv:
                 schema=ACCOUNTS))
         out = []
         for account, handle, line, us in firsts.filter(~plain_mask).iter_rows():
-            acc = build(account, handle)
-            if acc is None:
-                continue
-            acc["source_file"] = self.path
-            acc["source_line"] = line
-            if acc.get("observed_at") is None:
-                acc["observed_at"] = EPOCH + timedelta(microseconds=us)
-            out.append(tuple(acc[f.name] for f in ACCOUNT_FIELDS))
+            self._observation(out, build(account, handle), line, us)
         if out:
             parts.append(_rows_to_table(out, ACCOUNTS))
         if not parts:
