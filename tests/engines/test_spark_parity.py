@@ -14,6 +14,8 @@ import pytest
 import lockstep
 from lockstep.engines import EngineCapabilityError, spark_available
 
+from .conftest import simulated_workspace
+
 missing = spark_available()
 pytestmark = pytest.mark.skipif(missing is not None, reason=f"Spark engine unavailable: {missing}")
 
@@ -29,13 +31,8 @@ FLOATS = {"strength", "median_dt_s", "window_s", "expected", "p_value", "q_value
 def platform(tmp_path_factory):
     """A small simulated platform (200 accounts, 3,000 posts, two campaigns) in a workspace."""
     from lockstep.engines import SparkEngine
-    from lockstep.simulate import Simulator
 
-    root = tmp_path_factory.mktemp("spark")
-    Simulator(n_accounts=200, n_posts=3000, days=2, n_campaigns=2, seed=3).generate().scenario_.write(
-        root / "posts.parquet")
-    with lockstep.Workspace(root / "ws") as ws:
-        ws.ingest([root / "posts.parquet"])
+    with simulated_workspace(tmp_path_factory.mktemp("spark")) as ws:
         engine = SparkEngine(ws, master="local[2]", conf={"spark.sql.shuffle.partitions": "2"})
         yield ws, engine
         engine.close()

@@ -13,6 +13,8 @@ import pytest
 import lockstep
 from lockstep.engines import ScanError, is_parquet_input, spark_available
 
+from .conftest import simulated_workspace
+
 missing = spark_available()
 needs_spark = pytest.mark.skipif(missing is not None, reason=f"Spark engine unavailable: {missing}")
 SIGNALS = "co-repost"
@@ -21,13 +23,8 @@ SIGNALS = "co-repost"
 @pytest.fixture(scope="module")
 def posts_dir(tmp_path_factory):
     """A small simulated platform as canonical posts Parquet, in two files, and its DuckDB run."""
-    from lockstep.simulate import Simulator
-
     root = tmp_path_factory.mktemp("scan")
-    Simulator(n_accounts=200, n_posts=3000, days=2, n_campaigns=2, seed=3).generate().scenario_.write(
-        root / "sim.parquet")
-    with lockstep.Workspace(root / "ws") as ws:
-        ws.ingest([root / "sim.parquet"])
+    with simulated_workspace(root) as ws:
         (root / "posts").mkdir()
         for i, cond in enumerate(("hash(post_id) % 2 = 0", "hash(post_id) % 2 = 1")):
             ws.con.execute(f"COPY (SELECT * FROM posts WHERE {cond}) TO '{root}/posts/part-{i}.parquet' (FORMAT parquet)")
