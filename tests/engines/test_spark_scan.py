@@ -88,6 +88,14 @@ def test_the_scan_command_takes_a_plain_parquet_directory_and_the_report_runs_on
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.output[ok.output.index("{"):])["n_coaction_edges"] == duck.coaction_edges_.num_rows
     assert (tmp_path / "out" / "report.html").exists()
+    # The report's overview counts everything scanned; the workspace holds only the flagged posts.
+    from lockstep.report import gather
+
+    with lockstep.Workspace(tmp_path / "out" / "workspace") as ws:
+        data = gather(ws).summary["data"]
+    assert (data["posts"], data["accounts"]) == (duck.n_posts_, duck.n_accounts_)
+    assert sum(p["posts"] for p in data["platforms"]) == duck.n_posts_
+    assert data["scanned"]["kept_posts"] < data["posts"]
     again = runner.invoke(app, ["report", "--workspace", str(tmp_path / "out" / "workspace"), "--out",
                                 str(tmp_path / "again")])
     assert again.exit_code == 0, again.output

@@ -93,3 +93,36 @@ def test_a_run_that_flagged_nothing_still_gets_a_report_that_says_so(hostile, tm
 ])
 def test_cluster_scores_are_shown_with_separators_and_never_in_e_notation(value, shown):
     assert format_number(value) == shown
+
+
+def test_after_a_spark_scan_the_overview_counts_everything_scanned_not_only_the_posts_kept(hostile, tmp_path):
+    import json
+    import shutil
+
+    from lockstep import Workspace
+    from lockstep.report import gather, write_report
+
+    shutil.copytree(hostile[0], tmp_path / "ws")
+    scan = {"source": ["s3a://bucket/<posts>/*.parquet"], "posts": 1_234_567, "accounts": 45_678,
+            "first_post": "2024-01-01T00:00:00+00:00", "last_post": "2024-02-01T00:00:00+00:00",
+            "platforms": {"telegram": 234_567, "twitter": 1_000_000},
+            "platform_accounts": {"telegram": 5_678, "twitter": 40_000}, "rows_left_out": 3}
+    with Workspace(tmp_path / "ws") as ws:
+        kept_posts, kept_accounts = ws.con.execute(
+            "SELECT count(*), count(DISTINCT (platform, account_id)) FROM posts").fetchall()[0]
+        ws.con.execute("INSERT OR REPLACE INTO metadata VALUES ('spark_scan', ?)", [json.dumps(scan)])
+        data = gather(ws).summary["data"]
+        paths = write_report(ws, tmp_path / "r")
+    assert data == {
+        "posts": 1_234_567, "accounts": 45_678, "first_post": "2024-01-01T00:00:00+00:00",
+        "last_post": "2024-02-01T00:00:00+00:00",
+        "platforms": [{"platform": "telegram", "posts": 234_567, "accounts": 5_678},
+                      {"platform": "twitter", "posts": 1_000_000, "accounts": 40_000}],
+        "scanned": {"source": ["s3a://bucket/<posts>/*.parquet"], "kept_posts": kept_posts,
+                    "kept_accounts": kept_accounts, "rows_left_out": 3},
+    }
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", paths["report.html"].read_text(encoding="utf-8"))))
+    assert "1,234,567 posts" in text
+    assert (f"Scanned in place with Spark (s3a://bucket/<posts>/*.parquet): the counts above are of everything "
+            f"scanned, 3 row(s) without a key left out. The workspace keeps the {kept_posts:,} posts of the "
+            f"{kept_accounts:,} flagged accounts") in text

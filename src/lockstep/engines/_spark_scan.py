@@ -164,6 +164,7 @@ def scan_parquet(
         # One pass for the overview of everything scanned (the workspace keeps only flagged posts).
         stats = df.groupBy("platform", "__ls_ok").agg(
             F.count(F.lit(1)).alias("n"), F.min("created_at").alias("t0"), F.max("created_at").alias("t1"),
+            F.countDistinct("account_id").alias("n_accounts"),
         ).collect()
         good = df.where("__ls_ok").drop("__ls_ok")
         engine.posts = good
@@ -188,12 +189,15 @@ def scan_parquet(
         t0 = [r["t0"] for r in kept_rows if r["t0"] is not None]
         t1 = [r["t1"] for r in kept_rows if r["t1"] is not None]
         platforms: dict[str, int] = {}
+        platform_accounts: dict[str, int] = {}
         for r in kept_rows:
             platforms[r["platform"]] = platforms.get(r["platform"], 0) + r["n"]
+            platform_accounts[r["platform"]] = r["n_accounts"]
         summary = {
             "source": paths, "posts": det.n_posts_, "accounts": det.n_accounts_,
             "first_post": min(t0).isoformat() if t0 else None, "last_post": max(t1).isoformat() if t1 else None,
             "platforms": dict(sorted(platforms.items())),
+            "platform_accounts": dict(sorted(platform_accounts.items())),
             "rows_left_out": sum(r["n"] for r in stats if not r["__ls_ok"]),
             "flagged_accounts": len(flagged), "flagged_posts": posts.num_rows,
         }

@@ -363,12 +363,26 @@ def _summary(ws: Workspace, tables: set[str], clusters: pa.Table, accounts: pa.T
                 "edges_in_clusters": len(ws_), "weight_in_clusters": round(float(sum(ws_)), 6),
                 "share_of_cluster_weight": round(float(sum(ws_)) / within_total, 4) if within_total else None,
             })
+    data: dict[str, Any] = {
+        "posts": n_posts, "accounts": n_accounts, "platforms": platforms,
+        "first_post": first.isoformat() if first else None,
+        "last_post": last.isoformat() if last else None,
+    }
+    scan = _spark_scan(con, tables)
+    if scan is not None:
+        # A Spark scan keeps only the flagged accounts' posts: the overview states what was
+        # scanned, and says that the rest of the report shows the posts kept.
+        accounts_by_platform = scan.get("platform_accounts") or {}
+        data = {
+            "posts": scan.get("posts", n_posts), "accounts": scan.get("accounts", n_accounts),
+            "platforms": [{"platform": p, "posts": n, "accounts": accounts_by_platform.get(p)}
+                          for p, n in sorted((scan.get("platforms") or {}).items())],
+            "first_post": scan.get("first_post"), "last_post": scan.get("last_post"),
+            "scanned": {"source": [str(s) for s in scan.get("source") or []], "kept_posts": n_posts,
+                        "kept_accounts": n_accounts, "rows_left_out": scan.get("rows_left_out", 0)},
+        }
     return {
-        "data": {
-            "posts": n_posts, "accounts": n_accounts, "platforms": platforms,
-            "first_post": first.isoformat() if first else None,
-            "last_post": last.isoformat() if last else None,
-        },
+        "data": data,
         "run": run,
         "flagged": {
             "clusters": clusters.num_rows, "accounts": accounts.num_rows, "edges": edges.num_rows,
@@ -376,6 +390,20 @@ def _summary(ws: Workspace, tables: set[str], clusters: pa.Table, accounts: pa.T
         },
         "signals": contributions,
     }
+
+
+def _spark_scan(con: Any, tables: set[str]) -> dict[str, Any] | None:
+    """The summary a Parquet scan on Spark left in the workspace (metadata ``spark_scan``), if any."""
+    if "metadata" not in tables:
+        return None
+    rows = _rows(con, "SELECT value FROM metadata WHERE key = 'spark_scan'")
+    if not rows:
+        return None
+    try:
+        scan = json.loads(rows[0][0])
+    except (TypeError, ValueError):
+        return None
+    return scan if isinstance(scan, dict) else None
 
 
 def _timelines(con: Any) -> tuple[dict[str, Any], dict[str, list[int]]]:
