@@ -169,11 +169,35 @@ def _tiled(base: Path, k: int, workdir: Path) -> tuple[Path, Path]:
     return pq_dir, ws_path
 
 
+def _grown(n: int, workdir: Path) -> tuple[Path, Path]:
+    """The simulated ``default`` scenario asked for ``n`` posts (accounts grow with the posts, same
+    14 days): its canonical posts as Parquet and a workspace loaded from them (cached)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from detect_scale import load_direct
+    from lockstep.simulate import simulate
+
+    d = workdir / f"grow_{n}"
+    parquet, ws_path = d / "posts_canonical.parquet", d / "ws"
+    if not (d / "_done").exists():
+        import shutil
+
+        import lockstep
+
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
+        simulate("default", n_posts=n, seed=0).write(d / "sim.parquet")
+        load_direct(d / "sim.parquet", ws_path)
+        with lockstep.Workspace(ws_path) as ws:
+            ws.con.execute(f"COPY posts TO '{parquet}' (FORMAT parquet)")
+        (d / "_done").touch()
+    return parquet, ws_path
+
+
 def curve(args: argparse.Namespace) -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     cores = int(args.master[6:-1]) if args.master.startswith("local[") and args.master[6:-1].isdigit() else 2
-    base = _base(args.base, workdir, args.lock)
+    base = _base(args.base, workdir, args.lock) if args.grow == "time" else None
     conf = {"spark.driver.memory": args.driver_memory, "spark.sql.shuffle.partitions": str(args.partitions)}
     # The lock is held per group of sizes ("1+2,4,8": 1 and 2 together), both engines of a size
     # measured under the same conditions.
@@ -183,10 +207,10 @@ def curve(args: argparse.Namespace) -> None:
                 _measure_size(args, base, k, workdir, conf, cores)
 
 
-def _measure_size(args: argparse.Namespace, base: Path, k: int, workdir: Path, conf: dict, cores: int) -> None:
+def _measure_size(args: argparse.Namespace, base: Path | None, k: int, workdir: Path, conf: dict, cores: int) -> None:
     """Both engines on k copies of ``base``; prints one JSON line."""
     res = {}
-    pq_dir, ws_path = _tiled(base, k, workdir)
+    pq_dir, ws_path = _tiled(base, k, workdir) if args.grow == "time" else _grown(args.base * k, workdir)
     load = os.getloadavg()[0]
     for engine in ("duckdb", "spark"):
         c = dict(conf) if engine == "spark" else {"duckdb_memory": args.duckdb_memory}
@@ -197,7 +221,7 @@ def _measure_size(args: argparse.Namespace, base: Path, k: int, workdir: Path, c
     d, s = res["duckdb"], res["spark"]
     pairs_m = max(d["pairs"], 1) / 1e6
     print(json.dumps({
-        "posts": d["posts"], "pairs": d["pairs"], "edges": d["edges"],
+        "grow": args.grow, "posts": d["posts"], "pairs": d["pairs"], "edges": d["edges"],
         "duckdb_s": d["seconds"], "spark_s": s["seconds"],
         "duckdb_cpu_s_process": d["cpu_s"], "spark_cpu_s_process": s["cpu_s"],
         "spark_over_duckdb": round(s["seconds"] / max(d["seconds"], 0.1), 2),
@@ -312,6 +336,10 @@ def main() -> None:
     ap.add_argument("mode", nargs="?", default="curve", choices=["curve", "skew", "both"])
     ap.add_argument("--sizes", default="1,2,4,8", help="Copies of the base scenario (curve).")
     ap.add_argument("--base", type=int, default=1_000_000, help="Posts of the base scenario (curve).")
+    ap.add_argument("--grow", choices=("accounts", "time"), default="accounts",
+                    help="How the data grows (curve): 'accounts': the scenario simulated at k x base posts "
+                         "(k x the accounts, same 14 days); 'time': k copies of base shifted by 14 days "
+                         "(the same accounts, k x as long).")
     ap.add_argument("--master", default="local[2]")
     ap.add_argument("--partitions", type=int, default=16, help="spark.sql.shuffle.partitions (curve).")
     ap.add_argument("--driver-memory", default="6g")

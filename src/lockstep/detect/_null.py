@@ -107,45 +107,36 @@ def _delay(ctx: Any, p: str, n: int, observed: np.ndarray, w: int) -> dict[str, 
     from scipy import stats  # imported here: `lockstep --help` need not load scipy
 
     e = ctx.engine
-    shared = e.fetch_arrow(
+    # Counted by the engine, next to the data: only one row per candidate pair comes back (on
+    # Spark the shared objects of millions of pairs must not travel to the driver). Each of a's
+    # delays counts b's delays within ±w: a window over both accounts' delays in time order.
+    t = e.fetch_arrow(
         f"""WITH d AS (
   SELECT a.acc, a.obj, min(a.t) - min(o.t_origin) AS d
   FROM {p}_act AS a JOIN {p}_obj AS o ON o.obj = a.obj GROUP BY a.acc, a.obj
+), s AS (
+  SELECT c.eid, da.d AS d_a, db.d AS d_b
+  FROM {p}_cand AS c JOIN d AS da ON da.acc = c.acc_a JOIN d AS db ON db.acc = c.acc_b AND db.obj = da.obj
+), u AS (
+  SELECT eid, d_a AS x, 1 AS is_a FROM s UNION ALL SELECT eid, d_b AS x, 0 AS is_a FROM s
+), r AS (
+  SELECT eid, is_a,
+         sum(1 - is_a) OVER (PARTITION BY eid ORDER BY x RANGE BETWEEN {int(w)} PRECEDING AND {int(w)} FOLLOWING) AS nb
+  FROM u
 )
-SELECT c.eid, da.d AS d_a, db.d AS d_b
-FROM {p}_cand AS c JOIN d AS da ON da.acc = c.acc_a JOIN d AS db ON db.acc = c.acc_b AND db.obj = da.obj"""
+SELECT eid, sum(is_a) AS n_shared, sum(CASE WHEN is_a = 1 THEN nb ELSE 0 END) AS n_cross FROM r GROUP BY eid"""
     )
-    eid = shared["eid"].to_numpy()
-    d_a = shared["d_a"].to_numpy().astype(np.int64)
-    d_b = shared["d_b"].to_numpy().astype(np.int64)
-    n_shared = np.bincount(eid, minlength=n).astype(np.int64)
-    cross = _count_within(eid, d_a, d_b, w, n)
+    eid = t["eid"].to_numpy()
+    n_shared = np.zeros(n, dtype=np.int64)
+    cross = np.zeros(n)
+    n_shared[eid] = t["n_shared"].to_numpy()
+    cross[eid] = t["n_cross"].to_numpy().astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = np.where(n_shared > 0, cross / np.maximum(n_shared, 1), 0.0)
         prob = np.clip(np.where(n_shared > 0, expected / np.maximum(n_shared, 1), 1.0), 0.0, 1.0)
     k = np.minimum(observed, n_shared)
     pval = stats.binom.sf(k - 1, n_shared, prob)
     return {"expected": expected, "p_value": pval, "n_shared": n_shared}
-
-
-def _count_within(eid: np.ndarray, d_a: np.ndarray, d_b: np.ndarray, w: int, n: int) -> np.ndarray:
-    """Per group ``eid``: how many (i, j) have ``|d_a[i] − d_b[j]| ≤ w``, in O(N log N)."""
-    if eid.size == 0:
-        return np.zeros(n)
-    lo_d = int(min(d_a.min(), d_b.min())) - w
-    span = int(max(d_a.max(), d_b.max())) + w - lo_d + 1
-    # Offset each group into its own stretch of one number line, then two binary searches per
-    # element count the partners within ±w; scale the delays down when the line would overflow.
-    scale = 1
-    while (n + 1) * (span // scale + 1) >= 2**62:
-        scale *= 10
-    stride = span // scale + 2
-    base = eid.astype(np.int64) * stride
-    kb = np.sort(base + (d_b - lo_d) // scale)
-    ka = base + (d_a - lo_d) // scale
-    lo = np.searchsorted(kb, ka - w // scale, side="left")
-    hi = np.searchsorted(kb, ka + w // scale, side="right")
-    return np.bincount(eid, weights=(hi - lo).astype(float), minlength=n)
 
 
 def _activity(ctx: Any, p: str, n: int, observed: np.ndarray, w: int) -> dict[str, np.ndarray | None]:
