@@ -208,3 +208,35 @@ def test_edge_statistics_of_pairs_that_co_act_once_and_many_times_agree(workspac
     ]
     weights = {"x": 1.0, "y": math.log(3) / math.log(4)}  # y: three accounts
     assert t["strength"].to_pylist() == pytest.approx([weights["x"] + weights["y"], weights["y"], weights["y"]])
+
+
+@pytest.mark.parametrize("n_accounts", [50, 2**31], ids=["packed-sort", "wide-ids"])
+def test_candidates_of_single_and_multi_pairs_merge_in_pair_order(n_accounts):
+    # Pairs that co-act once arrive bare (object and Δt), the others with every statistic; the
+    # merge must equal the whole table sorted by (acc_a, acc_b), whichever sort it takes.
+    import numpy as np
+    import pyarrow as pa
+
+    from lockstep.detect._pairs import _CAND_SCHEMA, _merge_sorted
+
+    rng = np.random.default_rng(7)
+    keys = rng.choice(50 * 50, size=300, replace=False)
+    a, b = keys // 50, keys % 50
+    if n_accounts > 50:
+        a = a * 40_000_000  # ids as large as the packed key cannot hold
+        b = b * 40_000_000
+    weights = rng.random(20)
+    obj = pa.table({"obj": pa.array(np.arange(20)[::-1].copy()), "weight": pa.array(weights[::-1].copy())})
+    single = pa.table({"acc_a": a[:200], "acc_b": b[:200], "obj": rng.integers(0, 20, 200),
+                       "median_dt_s": rng.random(200)})
+    multi = pa.table({"acc_a": a[200:], "acc_b": b[200:], "n_pairs": rng.integers(2, 9, 100),
+                      "n_objects": rng.integers(1, 9, 100), "n_posts_a": rng.integers(1, 9, 100),
+                      "n_posts_b": rng.integers(1, 9, 100), "strength": rng.random(100),
+                      "median_dt_s": rng.random(100)})
+    rows = [(r["acc_a"], r["acc_b"], 1, 1, 1, 1, float(weights[r["obj"]]), r["median_dt_s"]) for r in single.to_pylist()]
+    rows += [tuple(r.values()) for r in multi.to_pylist()]
+    expected = pa.Table.from_pylist([dict(zip(_CAND_SCHEMA.names, r)) for r in sorted(rows)], schema=_CAND_SCHEMA)
+
+    got = _merge_sorted(single, multi, obj, n_accounts)
+
+    assert got.equals(expected)

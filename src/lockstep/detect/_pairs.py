@@ -164,9 +164,8 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     det.refine_pairs(ctx, f"{p}_pairs")
     # One post may carry the same object twice (a URL in text and card): count each post pair once.
     det.n_pairs_ = e.count(f"{p}_pairs")
-    cand = _edge_stats(e, p, det.count_column, int(det.min_count))
     # Sorted here (one integer sort) rather than by the engine: the same order, ORDER BY acc_a, acc_b.
-    cand = _sorted_by_pair(cand, ctx.n_accounts)
+    cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts)
     null = det.null_model_
     n = cand.num_rows
     n_shared = pa.nulls(n, pa.int64())
@@ -280,8 +279,14 @@ GROUP BY c.obj HAVING sum(c.n * (c.n - 1) / 2 + c.n * coalesce(d.n, 0)) > {max_p
     )
 
 
-def _edge_stats(e: Any, p: str, count_column: str, min_count: int) -> pa.Table:
-    """Per account pair, from ``{p}_pairs``, the candidate edges (fetched, in no particular order).
+_CAND_SCHEMA = pa.schema([
+    ("acc_a", pa.int64()), ("acc_b", pa.int64()), ("n_pairs", pa.int64()), ("n_objects", pa.int64()),
+    ("n_posts_a", pa.int64()), ("n_posts_b", pa.int64()), ("strength", pa.float64()), ("median_dt_s", pa.float64()),
+])
+
+
+def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: int) -> pa.Table:
+    """Per account pair, from ``{p}_pairs``, the candidate edges, in the order of ``ORDER BY acc_a, acc_b``.
 
     Columns: ``acc_a, acc_b, n_pairs, n_objects, n_posts_a, n_posts_b, strength, median_dt_s``,
     only for pairs with ``count_column ≥ min_count``. One pass counts each pair's co-actions; most
@@ -300,18 +305,8 @@ def _edge_stats(e: Any, p: str, count_column: str, min_count: int) -> pa.Table:
         f"""SELECT x.* FROM {p}_pairs AS x
 JOIN {p}_agg AS m ON m.acc_a = x.acc_a AND m.acc_b = x.acc_b AND m.n >= {max(2, min_count)}""",
     )
-    single = (
-        f"""SELECT a.acc_a, a.acc_b, CAST(1 AS BIGINT) AS n_pairs, CAST(1 AS BIGINT) AS n_objects,
-       CAST(1 AS BIGINT) AS n_posts_a, CAST(1 AS BIGINT) AS n_posts_b,
-       CAST(o.weight AS DOUBLE) AS strength, CAST(a.dt / 1e6 AS DOUBLE) AS median_dt_s
-FROM {p}_agg AS a JOIN {p}_obj AS o ON o.obj = a.obj WHERE a.n = 1
-UNION ALL
-"""
-        if min_count <= 1
-        else ""
-    )
-    cand = e.fetch_arrow(
-        f"""{single}SELECT c.acc_a, c.acc_b, CAST(c.n_pairs AS BIGINT) AS n_pairs, CAST(c.n_objects AS BIGINT) AS n_objects,
+    multi = e.fetch_arrow(
+        f"""SELECT c.acc_a, c.acc_b, CAST(c.n_pairs AS BIGINT) AS n_pairs, CAST(c.n_objects AS BIGINT) AS n_objects,
        CAST(d.n_posts_a AS BIGINT) AS n_posts_a, CAST(d.n_posts_b AS BIGINT) AS n_posts_b,
        CAST(c.strength AS DOUBLE) AS strength, CAST(d.median_dt_s AS DOUBLE) AS median_dt_s
 FROM (
@@ -328,7 +323,76 @@ JOIN (
 WHERE c.{count_column} >= {min_count}"""
     )
     e.drop(f"{p}_multi")
-    return cand
+    if min_count > 1:
+        return _sorted_by_pair(multi, n_accounts)
+    # The pairs that co-act once: fetched bare (no join, no constant columns), their object's
+    # weight looked up here; most edges are these, and every fetched column costs.
+    single = e.fetch_arrow(
+        f"SELECT acc_a, acc_b, obj, CAST(dt / 1e6 AS DOUBLE) AS median_dt_s FROM {p}_agg WHERE n = 1"
+    )
+    obj = e.fetch_arrow(f"SELECT obj, CAST(weight AS DOUBLE) AS weight FROM {p}_obj")
+    return _merge_sorted(single, multi, obj, n_accounts)
+
+
+def _numpy(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:
+    if isinstance(col, pa.ChunkedArray) and col.num_chunks == 0:
+        return np.zeros(0, dtype)
+    return np.asarray(col.to_numpy(), dtype=dtype)
+
+
+def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: int) -> pa.Table:
+    """The candidates (``single``: pairs with one co-action, ``multi``: the others, all columns)
+    as one table in the order of ``ORDER BY acc_a, acc_b``.
+
+    One packed integer sort of every pair; the four counts are 1 for the single pairs, so only
+    strength and the median are reordered, and the multi pairs' counts written where they land.
+    """
+    ns, nm = single.num_rows, multi.num_rows
+    n = ns + nm
+    if n == 0:
+        return _CAND_SCHEMA.empty_table()
+    a = np.concatenate([_numpy(single["acc_a"], np.int64), _numpy(multi["acc_a"], np.int64)])
+    b = np.concatenate([_numpy(single["acc_b"], np.int64), _numpy(multi["acc_b"], np.int64)])
+    m = max(int(n_accounts), int(a.max()) + 1, int(b.max()) + 1)
+    row_bits = max(1, int(n - 1).bit_length())
+    if (m * m - 1).bit_length() + row_bits > 63:
+        weight = _weights(obj)
+        ones = pa.array(np.ones(ns, np.int64))
+        single_cand = pa.table({
+            "acc_a": single["acc_a"], "acc_b": single["acc_b"], "n_pairs": ones, "n_objects": ones,
+            "n_posts_a": ones, "n_posts_b": ones,
+            "strength": pa.array(weight[_numpy(single["obj"], np.int64)]), "median_dt_s": single["median_dt_s"],
+        }, schema=_CAND_SCHEMA)
+        return _sorted_by_pair(pa.concat_tables([single_cand, multi.cast(_CAND_SCHEMA)]), n_accounts)
+    key = a * m + b
+    del a, b
+    packed = np.sort((key << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
+    del key
+    order = packed & np.int64((1 << row_bits) - 1)
+    key = packed >> np.int64(row_bits)
+    del packed
+    weight = _weights(obj)
+    strength = np.concatenate([weight[_numpy(single["obj"], np.int64)], _numpy(multi["strength"], np.float64)])[order]
+    median = np.concatenate([_numpy(single["median_dt_s"], np.float64), _numpy(multi["median_dt_s"], np.float64)])[order]
+    # Where each multi pair landed, and which one it is.
+    at = np.flatnonzero(order >= ns)
+    which = order[at] - ns
+    cols: dict[str, Any] = {"acc_a": key // m, "acc_b": key % m}
+    for name in ("n_pairs", "n_objects", "n_posts_a", "n_posts_b"):
+        v = np.ones(n, np.int64)
+        v[at] = _numpy(multi[name], np.int64)[which]
+        cols[name] = v
+    cols["strength"] = strength
+    cols["median_dt_s"] = median
+    return pa.table({k: pa.array(v) for k, v in cols.items()}, schema=_CAND_SCHEMA)
+
+
+def _weights(obj: pa.Table) -> np.ndarray:
+    """Object weights indexed by ``obj`` (0..n-1 on every engine: row_number over the objects)."""
+    w = np.zeros(obj.num_rows, np.float64)
+    if obj.num_rows:
+        w[_numpy(obj["obj"], np.int64)] = _numpy(obj["weight"], np.float64)
+    return w
 
 
 def auto_window(ctx: Any, p: str, *, share: float = 0.5, quantile: float = 0.1) -> float:
