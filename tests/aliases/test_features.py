@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lockstep.aliases import HABITS, build_features, clean_text, mask_topic, mask_words
+from lockstep.aliases import HABITS, HellingerVectorizer, build_features, clean_text, mask_topic, mask_words
 
 
 def test_masking_keeps_function_words_punctuation_and_word_shapes():
@@ -40,3 +40,12 @@ def test_max_df_drops_ngrams_most_names_use_but_never_empties_a_small_set():
     assert "the" in set(kept.char_vocab) and "the" not in set(pruned.char_vocab)
     # The masked view is not pruned: its n-grams are common by design.
     assert (pruned.masked != kept.masked).nnz == 0
+
+
+def test_hellinger_rows_are_square_roots_of_relative_frequencies():
+    vec = HellingerVectorizer(analyzer="word", token_pattern=r"\w+").fit(["a a a b", "b c"])
+    rows = vec.transform(["a a a b", "c c c c", "zzz"]).toarray()
+    # vocabulary a, b, c: 3/4 and 1/4 of the first text, all of the second; an unseen word adds nothing
+    np.testing.assert_allclose(rows, [[np.sqrt(0.75), 0.5, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    # so the product of two rows is the Bhattacharyya coefficient of the two distributions
+    np.testing.assert_allclose(rows[0] @ rows[0], 1.0, rtol=1e-6)

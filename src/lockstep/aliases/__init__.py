@@ -14,6 +14,7 @@ from lockstep.aliases._clustering import bcubed_f, cluster_names
 from lockstep.aliases._features import (
     FUNCTION_WORDS,
     HABITS,
+    HellingerVectorizer,
     build_features,
     clean_text,
     mask_topic,
@@ -32,6 +33,7 @@ __all__ = [
     "TOPIC_MODELS",
     "AliasLinker",
     "Calibration",
+    "HellingerVectorizer",
     "NamedTexts",
     "NotFittedError",
     "TopicModelUnavailable",

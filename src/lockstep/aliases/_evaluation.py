@@ -93,26 +93,32 @@ def reliability_table(p: np.ndarray, y: np.ndarray, edges=(0, 0.01, 0.05, 0.1, 0
 
 
 #: The attribution views, in the order their SVMs are fitted (definitions in _ATTRIBUTION_VIEW_DEFS).
-ATTRIBUTION_VIEWS = ("char", "masked", "word", "function_word_ngrams")
+ATTRIBUTION_VIEWS = ("char", "masked", "word")
+
+#: Views whose rows are square roots of relative n-gram frequencies (Hellinger embedding), not TF-IDF.
+HELLINGER_VIEWS = frozenset({"char", "word"})
 
 
 def _style_classifier(train: list[str], y: list[str], *, c: float = 3.0, views=ATTRIBUTION_VIEWS):
     """Attribution: one linear SVM per view, z-scored decision values summed.
 
-    Views: character 1–4-grams, topic-masked character 2–5-grams and word 1–2-grams (punctuation
-    marks as words), as in the alias linker, plus word 1–3-grams of the function-word skeleton
-    (:func:`~lockstep.aliases._features.mask_words`: every other word ``*``; Stamatatos' DV-SA),
-    i.e. POS-free function-word n-grams. The views and ``c`` were chosen on C50train alone (each
-    author's 35 earliest articles by Reuters item id for training, the 15 latest held out, since
-    C50test is later in time than C50train); C50test was not used (bench/aliases_attribution_cv.py).
+    Views: character 1–4-grams and word 1–2-grams (punctuation marks as words) as square roots of
+    relative frequencies (:class:`~lockstep.aliases.HellingerVectorizer`), and topic-masked character 2–5-grams as
+    sublinear TF-IDF, as in the alias linker. The views, their weighting and ``c`` were chosen on
+    C50train alone (each author's 35 earliest articles by Reuters item id for training, the 15
+    latest held out, since C50test is later in time than C50train); C50test was not used
+    (bench/aliases_attribution_cv.py).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
+    from lockstep.aliases._features import HellingerVectorizer
+
     fitted = []
     for name in views:
         prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        vec = TfidfVectorizer(sublinear_tf=True, min_df=2, max_features=300_000, dtype=np.float32, **kw)
+        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
+        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
         x = vec.fit_transform([prep(t) for t in train])
         clf = LinearSVC(C=c).fit(x, y)
         fitted.append((prep, vec, clf))
@@ -177,7 +183,7 @@ def evaluate_c50_attribution(root: Path, *, topic: str = "auto", report: Reporte
     out: dict[str, Any] = {"n_train": len(xtr), "n_test": len(xte)}
     t0 = time.perf_counter()
     out["style_accuracy"] = float(np.mean(_style_classifier(xtr, ytr)(xte) == yte))
-    report(f"C50 attribution, style (char, masked char, word and function-word n-gram SVMs): "
+    report(f"C50 attribution, style (char and word n-gram frequency roots, masked char TF-IDF; SVMs): "
            f"{out['style_accuracy']:.4f} "
            f"({time.perf_counter() - t0:.0f} s)")
     vec = TfidfVectorizer(lowercase=True, stop_words=content_stop_words(), token_pattern=CONTENT_TOKENS,
