@@ -208,6 +208,8 @@ def test_edge_statistics_of_pairs_that_co_act_once_and_many_times_agree(workspac
     ]
     weights = {"x": 1.0, "y": math.log(3) / math.log(4)}  # y: three accounts
     assert t["strength"].to_pylist() == pytest.approx([weights["x"] + weights["y"], weights["y"], weights["y"]])
+    # Summed in fixed point (whole units of 2^-40): the same bits whatever order threads add in.
+    assert all((s * 2**40).is_integer() for s in t["strength"].to_pylist())
 
 
 @pytest.mark.parametrize("n_accounts", [50, 2**31], ids=["packed-sort", "wide-ids"])
@@ -217,7 +219,7 @@ def test_candidates_of_single_and_multi_pairs_merge_in_pair_order(n_accounts):
     import numpy as np
     import pyarrow as pa
 
-    from lockstep.detect._pairs import _CAND_SCHEMA, _merge_sorted
+    from lockstep.detect._pairs import _CAND_SCHEMA, _FIXED, _merge_sorted
 
     rng = np.random.default_rng(7)
     keys = rng.choice(50 * 50, size=300, replace=False)
@@ -233,7 +235,8 @@ def test_candidates_of_single_and_multi_pairs_merge_in_pair_order(n_accounts):
                       "n_objects": rng.integers(1, 9, 100), "n_posts_a": rng.integers(1, 9, 100),
                       "n_posts_b": rng.integers(1, 9, 100), "strength": rng.random(100),
                       "median_dt_s": rng.random(100)})
-    rows = [(r["acc_a"], r["acc_b"], 1, 1, 1, 1, float(weights[r["obj"]]), r["median_dt_s"]) for r in single.to_pylist()]
+    fixed = np.floor(weights * _FIXED + 0.5) / _FIXED  # strength's fixed point
+    rows = [(r["acc_a"], r["acc_b"], 1, 1, 1, 1, float(fixed[r["obj"]]), r["median_dt_s"]) for r in single.to_pylist()]
     rows += [tuple(r.values()) for r in multi.to_pylist()]
     expected = pa.Table.from_pylist([dict(zip(_CAND_SCHEMA.names, r)) for r in sorted(rows)], schema=_CAND_SCHEMA)
 

@@ -285,6 +285,11 @@ _CAND_SCHEMA = pa.schema([
 ])
 
 
+#: ``strength`` sums the objects' weights in fixed point (units of 2⁻⁴⁰): an integer sum is the
+#: same in any order, so parallel aggregation gives the same bits on every run and engine.
+_FIXED = 1 << 40
+
+
 def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: int) -> pa.Table:
     """Per account pair, from ``{p}_pairs``, the candidate edges, in the order of ``ORDER BY acc_a, acc_b``.
 
@@ -310,7 +315,8 @@ JOIN {p}_agg AS m ON m.acc_a = x.acc_a AND m.acc_b = x.acc_b AND m.n >= {max(2, 
        CAST(d.n_posts_a AS BIGINT) AS n_posts_a, CAST(d.n_posts_b AS BIGINT) AS n_posts_b,
        CAST(c.strength AS DOUBLE) AS strength, CAST(d.median_dt_s AS DOUBLE) AS median_dt_s
 FROM (
-  SELECT acc_a, acc_b, sum(n) AS n_pairs, count(*) AS n_objects, sum(o.weight) AS strength
+  SELECT acc_a, acc_b, sum(n) AS n_pairs, count(*) AS n_objects,
+         CAST(sum(CAST(floor(o.weight * {_FIXED} + 0.5) AS BIGINT)) AS DOUBLE) / {_FIXED} AS strength
   FROM (SELECT acc_a, acc_b, obj, count(*) AS n FROM {p}_multi GROUP BY acc_a, acc_b, obj) AS per_obj
   JOIN {p}_obj AS o ON o.obj = per_obj.obj
   GROUP BY acc_a, acc_b
@@ -388,10 +394,11 @@ def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: 
 
 
 def _weights(obj: pa.Table) -> np.ndarray:
-    """Object weights indexed by ``obj`` (0..n-1 on every engine: row_number over the objects)."""
+    """Object weights indexed by ``obj`` (0..n-1 on every engine: row_number over the objects),
+    in the fixed point of ``strength`` (see :data:`_FIXED`)."""
     w = np.zeros(obj.num_rows, np.float64)
     if obj.num_rows:
-        w[_numpy(obj["obj"], np.int64)] = _numpy(obj["weight"], np.float64)
+        w[_numpy(obj["obj"], np.int64)] = np.floor(_numpy(obj["weight"], np.float64) * _FIXED + 0.5) / _FIXED
     return w
 
 
