@@ -14,11 +14,12 @@ TEXT = "the same campaign message again and again for everyone"
 
 
 def _rows():
-    """Eight rounds in which a, b and c act together within seconds on every kind of object,
-    plus background accounts acting alone; enough for every signal to find a, b, c."""
+    """Eight rounds, one a day at the same clock time, in which a, b and c act together within
+    seconds on every kind of object, plus background accounts acting alone; enough for every
+    signal to find a, b, c (scheduled posting needs the days)."""
     rows = []
     for k in range(8):
-        t = 3600 * k
+        t = 86400 * k
         for i, acc in enumerate("abc"):
             common = dict(
                 urls=[f"{URL}/{k}"], domains=["example.org"], hashtags=["x", f"tag{k}"],

@@ -132,3 +132,95 @@ def test_rare_share_counts_copies_of_one_source_once(feed):
     assert bots["n_objects"].min() >= 40
     assert bots["n_shared"].to_list() == [1, 1, 1]
     assert not bots["kept"].any()
+
+
+def _scheduled(rng: np.random.Generator, members: int = 8, days: int = 10, jitter: float = 25.0) -> list[dict]:
+    """An operator's schedule: each weekday at 09:30 and 14:00 (UTC), every member posts with
+    tens of seconds of jitter, each skipping about half the slots; and a few posts of their own."""
+    rows = []
+    for d in range(days):
+        for slot in (9.5 * 3600, 14 * 3600):
+            t = d * DAY + slot - 12 * 3600  # T0 is noon
+            for m in range(members):
+                if rng.random() < 0.5:
+                    rows.append(post(f"sched{m}", t + abs(float(rng.normal(0, jitter))), f"sched{m}-{d}-{slot}",
+                                     text=_text(rng)))
+    for m in range(members):
+        for j in range(10):
+            rows.append(post(f"sched{m}", float(rng.uniform(0, days * DAY)), f"sched{m}-own{j}", text=_text(rng)))
+    return rows
+
+
+@pytest.fixture
+def scheduled(workspace):
+    rng = np.random.default_rng(13)
+    return workspace(_background(rng, posts=40) + _scheduled(rng))
+
+
+def test_accounts_posting_on_one_schedule_are_found_by_their_repeated_co_bursts(scheduled):
+    det = lockstep.detect(scheduled, ["scheduled"], write=False, seed=0)
+    # Every member and nobody else (Leiden may cut the eight in two).
+    assert sorted(a for members in _members(det) for a in members) == [f"sched{m}" for m in range(8)]
+    assert {r["top_signal"] for r in det.cluster_scores_.to_pylist()} == {"scheduled"}
+
+
+def test_the_same_schedule_is_missed_by_posts_within_five_seconds(scheduled):
+    # Tens of seconds of jitter: two members rarely post within 5 s of each other.
+    det = lockstep.detect(scheduled, ["synchronous"], write=False, seed=0)
+    assert _members(det) == []
+
+
+def test_scheduled_counts_days_with_a_co_burst_among_posts_that_recur(workspace):
+    rows = []
+    for d in range(4):  # a and b at 09:00, 20 s apart, four days running; c once at 09:00
+        rows += [post("a", d * DAY - 3 * 3600, f"a{d}"), post("b", d * DAY - 3 * 3600 + 20, f"b{d}")]
+        rows += [post(x, d * DAY + 3600 * (1 + d) + 7 * k, f"{x}{d}-{k}") for x in "abc" for k in range(2)]
+    rows.append(post("c", -3 * 3600 + 10, "c-nine"))
+    det = lockstep.detect.Scheduled(min_count=1, null=None, min_posts=1).fit(workspace(rows))
+    # Only posts recurring at one time of day on 3+ days pair: a and b at 09:00 (c's post at
+    # 09:00 happens once, and the afternoon posts move by an hour a day).
+    assert [(e["account_a"], e["account_b"], e["n_objects"], e["n_pairs"]) for e in det.edges_.to_pylist()] == [
+        ("a", "b", 4, 4)
+    ]
+
+
+def _tag_background(rng: np.random.Generator, n_accounts: int = 80, posts: int = 20, days: int = 7) -> list[dict]:
+    """Ordinary accounts tagging their posts with two of thirty topics, at random times."""
+    topics = [f"topic{i}" for i in range(30)]
+    return [
+        post(f"tagger{a}", float(rng.uniform(0, days * DAY)), f"tagger{a}-{k}", text=_text(rng),
+             hashtags=list(rng.choice(topics, 2, replace=False)))
+        for a in range(n_accounts) for k in range(posts)
+    ]
+
+
+def _hashtag_push(rng: np.random.Generator, members: int = 8, days: int = 7) -> list[dict]:
+    """A campaign: one hashtag set, posted by most members each day, hours apart."""
+    rows = []
+    for d in range(days):
+        start = d * DAY + float(rng.uniform(0, 3600))
+        for m in range(members):
+            if rng.random() < 0.8:
+                t = start + float(rng.uniform(0, 3 * 3600))
+                rows.append(post(f"tag{m}", t, f"tag{m}-{d}", text=_text(rng), hashtags=["wakeup", "truthmatters"]))
+    return rows
+
+
+def _trending(rng: np.random.Generator, n: int = 150, days: int = 7) -> list[dict]:
+    """A trending pair of hashtags: each day over a hundred accounts use it at random times."""
+    return [
+        post(f"fan{a}", d * DAY + float(rng.uniform(0, DAY)), f"fan{a}-{d}", text=_text(rng),
+             hashtags=["nowplaying", "music"])
+        for d in range(days) for a in range(n) if rng.random() < 0.8
+    ]
+
+
+def test_a_rare_hashtag_set_pushed_hours_apart_day_after_day_is_found_by_rare_share(workspace):
+    rng = np.random.default_rng(14)
+    ws = workspace(_background(rng) + _tag_background(rng) + _hashtag_push(rng) + _trending(rng))
+    det = lockstep.detect(ws, ["rare-share"], write=False, seed=0)
+    assert _members(det) == [[f"tag{m}" for m in range(8)]]
+    ev = pl.from_arrow(det.evidence_)
+    # Each object is the set on one day (days since 1970-01-01, UTC): the evidence names both.
+    assert ev["object"].str.starts_with("truthmatters wakeup (UTC day ").all()
+    assert ev["object"].n_unique() == 7

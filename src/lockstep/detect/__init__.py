@@ -26,7 +26,7 @@ screen_p=None, cluster_alpha=1e-3, min_excess=None, min_density=0.5, engine="duc
 Detectors (one class per signal; registry :data:`DETECTORS`, keyed by signal name):
 ``CoRepost`` "co-repost", ``CoLink`` "co-link", ``CoReply`` "co-reply", ``CoHashtag``
 "co-hashtag", ``CoMention`` "co-mention", ``IdenticalText`` "identical-text", ``NearText``
-"near-text", ``Synchronous`` "synchronous", ``CoMedia`` "co-media", ``RareShare`` "rare-share". Each takes keyword
+"near-text", ``Synchronous`` "synchronous", ``Scheduled`` "scheduled", ``CoMedia`` "co-media", ``RareShare`` "rare-share". Each takes keyword
 parameters ``window``, ``min_count``, ``null`` ("delay", "activity", None), ``fdr``,
 ``max_pairs_per_object``, ``evidence`` plus its own; ``fit(workspace, engine="duckdb", seed=0)``
 returns self with ``edges_`` (EDGE_SCHEMA), ``evidence_`` (EVIDENCE_SCHEMA), ``window_s_``,
@@ -63,6 +63,7 @@ from lockstep.detect._pairs import EDGE_SCHEMA
 from lockstep.detect._pipeline import RESULT_TABLES, Detection, detect, pair_counts
 from lockstep.detect._rare import RareShare
 from lockstep.detect._registry import DETECTORS, get_detector, register_detector
+from lockstep.detect._scheduled import Scheduled
 from lockstep.detect._score import SCORE_SCHEMA
 from lockstep.detect._synchronous import Synchronous
 
@@ -89,6 +90,7 @@ __all__ = [
     "NearText",
     "NotFittedError",
     "RareShare",
+    "Scheduled",
     "Synchronous",
     "bh_fdr",
     "detect",

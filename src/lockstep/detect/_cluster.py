@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 __all__ = ["CLUSTER_SCHEMA", "CLUSTER_TEST_SCHEMA", "cluster_tests", "leiden_clusters"]
@@ -66,6 +68,31 @@ CLUSTER_TEST_SCHEMA = pa.schema([
 ])
 
 
+def tested_counts(edges: Any, nulls: dict[str, str | None]) -> Any:
+    """``edges`` (a polars frame of coaction edges) with ``_obs``: the count each edge was tested on.
+
+    Under the rarity and activity nulls the discounted count in ``n_shared`` (independent
+    sources; co-actions not explained by following a feed), under the delay null distinct
+    objects, without a null (raw) post pairs.
+    """
+    import polars as pl
+
+    tested = [s for s, n in nulls.items() if n in ("rarity", "activity")]
+    return edges.with_columns(
+        pl.when(pl.col("signal").is_in(tested) & pl.col("n_shared").is_not_null()).then(pl.col("n_shared"))
+        .when(pl.col("signal").is_in(["synchronous"]) | pl.col("n_shared").is_null())
+        .then(pl.col("n_pairs")).otherwise(pl.col("n_objects")).cast(pl.Float64).alias("_obs")
+    )
+
+
+def excess_thresholds(min_excess: float | dict[str, float] | None) -> dict[str, float]:
+    """Least observed/expected ratio per null model, ``min_excess`` over the defaults."""
+    return {**DEFAULT_MIN_EXCESS, **(
+        min_excess if isinstance(min_excess, dict)
+        else {} if min_excess is None else dict.fromkeys(DEFAULT_MIN_EXCESS, float(min_excess))
+    )}
+
+
 def cluster_tests(
     clusters: pa.Table, coaction_edges: pa.Table, *, alpha: float = 1e-3,
     min_excess: float | dict[str, float] | None = None, min_density: float = 0.5,
@@ -82,8 +109,8 @@ def cluster_tests(
     ``delay``, 2 for ``activity``, whose expectation ignores bursts of activity shorter than its
     bins, such as feed bots posting the minute a headline appears) and candidate edges between at least
     ``min_density`` of the member pairs, or at least half of its candidate edges significant on
-    their own and at least half as many as members: a campaign's members co-act pairwise, while a sparse cluster stitched together
-    from a few lucky pairs of a viral crowd does not. Signals run
+    their own and at least half as many as members: a campaign's members co-act pairwise, while
+    a sparse cluster stitched together from a few lucky pairs of a viral crowd does not. Signals run
     without a null (raw mode) make every cluster coordinated.
     """
     import numpy as np
@@ -94,15 +121,7 @@ def cluster_tests(
         return CLUSTER_TEST_SCHEMA.empty_table()
     cl = pl.from_arrow(clusters)
     nulls = nulls or {}
-    tested = [s for s, n in nulls.items() if n in ("rarity", "activity")]
-    ed = pl.from_arrow(coaction_edges).with_columns(pl.lit(fdr).alias("_fdr")).with_columns(
-        # The count each edge was tested on: under the rarity and activity nulls the discounted
-        # count in n_shared (independent sources; post pairs not explained by following a feed),
-        # under the delay null distinct objects, without a null (raw) post pairs.
-        pl.when(pl.col("signal").is_in(tested) & pl.col("n_shared").is_not_null()).then(pl.col("n_shared"))
-        .when(pl.col("signal").is_in(["synchronous"]) | pl.col("n_shared").is_null())
-        .then(pl.col("n_pairs")).otherwise(pl.col("n_objects")).cast(pl.Float64).alias("_obs")
-    )
+    ed = tested_counts(pl.from_arrow(coaction_edges), nulls).with_columns(pl.lit(fdr).alias("_fdr"))
     ca = cl.rename({"platform": "platform_a", "account_id": "account_a"})
     cb = cl.rename({"platform": "platform_b", "account_id": "account_b", "cluster": "cluster_b"})
     inside = ed.join(ca, on=["platform_a", "account_a"]).join(cb, on=["platform_b", "account_b"]).filter(
@@ -116,10 +135,7 @@ def cluster_tests(
         pl.col("expected").is_null().all().alias("_raw"),
         (pl.col("q_value") <= pl.col("_fdr")).sum().cast(pl.Int64).alias("n_significant"),
     ).join(size, on="cluster").sort("cluster", "signal")
-    thresholds = {**DEFAULT_MIN_EXCESS, **(
-        min_excess if isinstance(min_excess, dict)
-        else {} if min_excess is None else dict.fromkeys(DEFAULT_MIN_EXCESS, float(min_excess))
-    )}
+    thresholds = excess_thresholds(min_excess)
     need = np.array([thresholds.get(nulls.get(sig) or "activity", 1.25) for sig in agg["signal"].to_list()])
     obs = agg["observed"].to_numpy()
     n = agg["_n"].to_numpy().astype(float)

@@ -240,8 +240,8 @@ def _rarity(ctx: Any, p: str, n: int) -> dict[str, np.ndarray | None]:
 
     e = ctx.engine
     # Each kind of object (rare-share keys start with a one-letter kind: "u " URL, "t " text,
-    # "m " media) is its own choice: an account that posts many links but few texts draws its
-    # links from the link pool only. Per kind: k_a (distinct objects of a, those nobody else
+    # "m " media, "h " hashtag set on a day) is its own choice: an account that posts many
+    # links but few texts draws its links from the link pool only. Per kind: k_a (distinct objects of a, those nobody else
     # shares included), M = Σ k_a and Σ_o c_o (c_o − 1) over objects two or more accounts share.
     kind = "substr(object, 1, 1)"
     e.create_table(

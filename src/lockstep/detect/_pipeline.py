@@ -245,7 +245,10 @@ class Detection:
         good = pl.from_arrow(tests).filter(pl.col("coordinated"))["cluster"].unique()
         n_before = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
         clusters = pl.from_arrow(clusters).filter(pl.col("cluster").is_in(good.implode())).to_arrow().cast(CLUSTER_SCHEMA)
-        clusters = _supported_members(clusters, tests, coaction, self.min_cluster_size)
+        clusters = _supported_members(clusters, tests, coaction, self.min_cluster_size,
+                                      nulls={n: d.null_model_ for n, d in detectors.items()},
+                                      alpha=self.cluster_alpha, min_excess=self.min_excess,
+                                      min_density=self.min_density)
         n_after = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
         if n_before > n_after:
             self._notes.append(
@@ -343,23 +346,37 @@ class Detection:
             con.unregister("_ls_run")
 
 
-def _supported_members(clusters: pa.Table, tests: pa.Table, coaction: pa.Table, min_size: int) -> pa.Table:
+def _supported_members(
+    clusters: pa.Table, tests: pa.Table, coaction: pa.Table, min_size: int, *,
+    nulls: dict[str, str | None], alpha: float, min_excess: float | dict[str, float] | None,
+    min_density: float = 0.5,
+) -> pa.Table:
     """Members of coordinated clusters that the coordination itself supports.
 
-    Leiden may attach to a campaign's cluster accounts whose only ties to it are weak edges of
-    some other signal (a few co-replies of a viral crowd). A cluster is reported for the signals
+    Leiden may attach to a campaign's cluster accounts whose only ties to it are a few chance
+    edges (p ≤ screen_p among thousands of pairs tested). A cluster is reported for the signals
     its test passed; a member stays when it has a screened edge of one of those signals to
-    another member that stays (repeated until nothing changes). Clusters left smaller than
-    ``min_size`` go.
+    another member and either has candidate edges of that signal to at least ``min_density``
+    times as many members as the cluster's median member, or is coordinated beyond doubt on
+    its own edges (summed observed counts against summed expectations, Poisson p ≤ ``alpha`` /
+    number of member tests, and the null model's excess). The rest go, and the remaining
+    members are judged again until nothing changes; clusters left smaller than ``min_size`` go.
+    Signals run without a null (raw mode) keep a member with any screened edge.
     """
+    import numpy as np
     import polars as pl
+    from scipy import stats
+
+    from lockstep.detect._cluster import excess_thresholds, tested_counts
 
     if clusters.num_rows == 0:
         return clusters
+    need = excess_thresholds(min_excess)
     passed = pl.from_arrow(tests).filter(pl.col("coordinated")).select("cluster", "signal")
-    ed = pl.from_arrow(coaction).filter(pl.col("screened")).select(
-        "signal", "platform_a", "account_a", "platform_b", "account_b")
+    ed = tested_counts(pl.from_arrow(coaction), nulls).select(
+        "signal", "platform_a", "account_a", "platform_b", "account_b", "_obs", "expected", "screened")
     cl = pl.from_arrow(clusters)
+    n_tests = None
     while True:
         ca = cl.rename({"platform": "platform_a", "account_id": "account_a"})
         cb = cl.rename({"platform": "platform_b", "account_id": "account_b", "cluster": "cluster_b"})
@@ -368,10 +385,30 @@ def _supported_members(clusters: pa.Table, tests: pa.Table, coaction: pa.Table, 
             .filter(pl.col("cluster") == pl.col("cluster_b")).join(passed, on=["cluster", "signal"], how="semi")
         )
         ends = pl.concat([
-            inside.select("cluster", pl.col("platform_a").alias("platform"), pl.col("account_a").alias("account_id")),
-            inside.select("cluster", pl.col("platform_b").alias("platform"), pl.col("account_b").alias("account_id")),
-        ]).unique()
-        kept = cl.join(ends, on=["cluster", "platform", "account_id"], how="semi")
+            inside.select("cluster", "signal", pl.col("platform_a").alias("platform"),
+                          pl.col("account_a").alias("account_id"), "_obs", "expected", "screened"),
+            inside.select("cluster", "signal", pl.col("platform_b").alias("platform"),
+                          pl.col("account_b").alias("account_id"), "_obs", "expected", "screened"),
+        ])
+        per = ends.group_by("cluster", "platform", "account_id", "signal").agg(
+            pl.col("_obs").sum().alias("obs"), pl.col("expected").sum().alias("exp"),
+            pl.col("expected").is_null().all().alias("raw"), pl.col("screened").any().alias("scr"),
+            pl.len().alias("deg"),
+        ).with_columns(pl.col("deg").median().over("cluster", "signal").alias("mid"))
+        if n_tests is None:  # the family: every (member, passed signal) judged in the first round
+            n_tests = max(1, per.filter(~pl.col("raw")).height)
+        obs, exp = per["obs"].to_numpy().astype(float), per["exp"].fill_null(0.0).to_numpy().astype(float)
+        ratio = np.array([need.get(nulls.get(s) or "activity", 1.25) for s in per["signal"].to_list()])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            excess = np.where(exp > 0, obs / exp, np.inf)
+        p = np.where(exp > 0, stats.poisson.sf(obs - 1, np.maximum(exp, 1e-300)), np.where(obs > 0, 0.0, 1.0))
+        # Tied to about as many members as a typical member is (at least min_density of the
+        # median degree), or coordinated beyond doubt on its own few ties.
+        typical = per["deg"].to_numpy() >= min_density * per["mid"].to_numpy()
+        strong = (p <= alpha / n_tests) & (excess >= ratio)
+        ok = per["scr"].to_numpy() & (per["raw"].to_numpy() | typical | strong)
+        supported = per.filter(pl.Series(ok)).select("cluster", "platform", "account_id").unique()
+        kept = cl.join(supported, on=["cluster", "platform", "account_id"], how="semi")
         kept = kept.filter(pl.len().over("cluster") >= max(2, min_size))
         if kept.height == cl.height:
             break

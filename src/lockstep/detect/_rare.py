@@ -1,4 +1,4 @@
-"""rare-share: accounts that keep sharing the same *rare* links, texts or media, even hours apart.
+"""rare-share: accounts that keep sharing the same *rare* links, texts, media or hashtag sets, even hours apart.
 
 The windowed signals (co-link, identical-text, ...) ask whether two accounts act on the same
 object within seconds or minutes. A stealthy campaign spreads each push over hours, so its
@@ -20,7 +20,7 @@ from lockstep.detect._base import WINDOW, Detector, Interval, Options
 
 __all__ = ["RareShare"]
 
-_KINDS = ("url", "text", "media")
+_KINDS = ("url", "text", "media", "hashtags")
 
 
 class _Kinds:
@@ -34,8 +34,8 @@ class _Kinds:
 class RareShare(Detector):
     """Pair accounts that share the same rare links, texts or media within a long window.
 
-    Objects are normalised URLs, normalised texts (at least ``min_chars`` characters) and media
-    hashes of original posts (reposts of a known post are co-repost's business; a repost whose
+    Objects are normalised URLs, normalised texts (at least ``min_chars`` characters), media
+    hashes and sets of two or more hashtags *on one UTC day* of original posts (reposts of a known post are co-repost's business; a repost whose
     original is not named, as in the IRA data, counts by its content), each kind its own key space.
     Only objects shared by at most ``max_accounts`` accounts take part: an object thousands
     share (breaking news, a viral video) says nothing about any two of them, and leaving it
@@ -47,8 +47,10 @@ class RareShare(Detector):
         Largest Δt between the two shares; ``"auto"`` means 24 h. A window given to
         :func:`~lockstep.detect.detect` for every signal does not apply here (name this signal
         in a dict to change it).
-    objects : list of str, default ("url", "text", "media")
-        Which kinds of object count.
+    objects : list of str, default ("url", "text", "media", "hashtags")
+        Which kinds of object count. A hashtag set is reused push after push, so its object is
+        the set on one UTC day: each day is one occasion, and a set used by more than
+        ``max_accounts`` accounts over the whole data (a trending pair of tags) is not rare.
     max_accounts : int, default 100
         Objects shared by more accounts are not rare.
     min_chars : int, default 20
@@ -66,13 +68,13 @@ class RareShare(Detector):
     """
 
     signal: ClassVar[str] = "rare-share"
-    description: ClassVar[str] = "shared the same rare links or texts"
+    description: ClassVar[str] = "shared the same rare links, texts or hashtag sets"
     fields: ClassVar[tuple[str, ...]] = ("urls", "text_norm", "media")
     default_null: ClassVar[str] = "rarity"
     auto_window_s: ClassVar[float | None] = 86_400.0
     #: A run-wide window (``detect(window="60s")``) is not this signal's window.
     own_window: ClassVar[bool] = True
-    reason: ClassVar[str] = "{n} accounts shared the same {k} rare links or texts within {dt}"
+    reason: ClassVar[str] = "{n} accounts shared the same {k} rare links, texts or hashtag sets within {dt}"
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "window": [WINDOW],
         "null": [Options("rarity", "activity", None)],
@@ -105,37 +107,54 @@ class RareShare(Detector):
         # unnest in a subquery: Spark allows a generator only as a whole select item.
         if "url" in self.objects and ctx.has_values("urls"):
             parts.append(
-                "SELECT pid, acc, t, 'u ' || u AS object FROM ("
+                "SELECT pid, acc, t, 'u ' || u AS object, CAST(NULL AS VARCHAR) AS rk FROM ("
                 f"SELECT pid, acc, t, unnest(urls) AS u FROM {ctx.posts} "
                 f"WHERE array_length(urls) > 0 AND {own}) AS x"
             )
         if "text" in self.objects and ctx.has_values("text_norm"):
             parts.append(
-                f"SELECT pid, acc, t, 't ' || text_norm AS object FROM {ctx.posts} "
+                f"SELECT pid, acc, t, 't ' || text_norm AS object, CAST(NULL AS VARCHAR) AS rk FROM {ctx.posts} "
                 f"WHERE text_norm IS NOT NULL AND length(text_norm) >= {int(self.min_chars)} AND {own}"
             )
         if "media" in self.objects and ctx.has_values("media"):
             parts.append(
-                "SELECT pid, acc, t, 'm ' || m AS object FROM ("
+                "SELECT pid, acc, t, 'm ' || m AS object, CAST(NULL AS VARCHAR) AS rk FROM ("
                 f"SELECT pid, acc, t, unnest(media) AS m FROM {ctx.posts} "
                 f"WHERE array_length(media) > 0 AND {own}) AS x"
             )
+        if "hashtags" in self.objects and ctx.has_values("hashtags"):
+            # A set of hashtags is reused push after push, so the object is the set on one UTC
+            # day: each day's use is one occasion. Whether the set is rare is judged on the set
+            # over the whole data (``rk``): a set more than max_accounts accounts use (a trending
+            # pair of tags) is not rare, however its use spreads over days. Two or more
+            # hashtags, as co-hashtag: one is a topic.
+            tags = "array_to_string(list_sort(list_distinct(hashtags)), ' ')"
+            parts.append(
+                f"SELECT pid, acc, t, 'h ' || {tags} || "
+                "' (UTC day ' || CAST(CAST(floor(t / 86400000000) AS BIGINT) AS VARCHAR) || ')' AS object, "
+                f"'h ' || {tags} AS rk FROM {ctx.posts} "
+                f"WHERE array_length(list_distinct(hashtags)) >= 2 AND {own}"
+            )
         if not parts:
-            parts.append(f"SELECT pid, acc, t, CAST(NULL AS VARCHAR) AS object FROM {ctx.posts} WHERE false")
+            parts.append(f"SELECT pid, acc, t, CAST(NULL AS VARCHAR) AS object, CAST(NULL AS VARCHAR) AS rk "
+                         f"FROM {ctx.posts} WHERE false")
         e.create_table(f"{p}_all", " UNION ALL ".join(parts))
-        # Popularity over every share, before the rarity cut.
+        # Popularity over every share, before the rarity cut; the key is the object itself, or
+        # for a hashtag set the set on every day.
         e.create_table(
             f"{p}_pop",
-            f"SELECT object, count(DISTINCT acc) AS n_acc FROM {p}_all WHERE object IS NOT NULL GROUP BY object",
+            f"SELECT coalesce(rk, object) AS rk, count(DISTINCT acc) AS n_acc FROM {p}_all "
+            "WHERE object IS NOT NULL GROUP BY coalesce(rk, object)",
         )
 
     def actions_sql(self, ctx: Any) -> str:
         p = "ls_rare_share"
         return (
             f"SELECT a.pid, a.acc, a.t, a.object, CAST(NULL AS BIGINT) AS t_origin FROM {p}_all AS a "
-            f"JOIN {p}_pop AS c ON c.object = a.object WHERE c.n_acc <= {int(self.max_accounts)}"
+            f"JOIN {p}_pop AS c ON c.rk = coalesce(a.rk, a.object) WHERE c.n_acc <= {int(self.max_accounts)}"
         )
 
     def object_label_sql(self, obj_col: str) -> str:
-        # Drop the kind prefix ("u ", "t ", "m "): the evidence shows the link or text itself.
+        # Drop the kind prefix ("u ", "t ", "m ", "h "): the evidence shows the link, text or
+        # hashtag set itself (a set with its day).
         return f"substr({obj_col}, 3)"

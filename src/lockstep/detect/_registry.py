@@ -12,6 +12,7 @@ from lockstep.detect._corepost import CoRepost
 from lockstep.detect._identical_text import IdenticalText
 from lockstep.detect._near_text import NearText
 from lockstep.detect._rare import RareShare
+from lockstep.detect._scheduled import Scheduled
 from lockstep.detect._synchronous import Synchronous
 
 __all__ = ["DETECTORS", "get_detector", "register_detector"]
@@ -28,8 +29,8 @@ def register_detector(cls: type[Detector]) -> type[Detector]:
     return cls
 
 
-for _cls in (CoRepost, CoLink, CoReply, CoHashtag, CoMention, IdenticalText, NearText, Synchronous, CoMedia,
-             RareShare):
+for _cls in (CoRepost, CoLink, CoReply, CoHashtag, CoMention, IdenticalText, NearText, Synchronous, Scheduled,
+             CoMedia, RareShare):
     register_detector(_cls)
 
 

@@ -132,7 +132,7 @@ def score_clusters(
 _SINGULAR = {
     "objects": "object", "posts": "post", "links": "link", "texts": "text", "accounts": "account",
     "hashtag combinations": "hashtag combination", "images or videos": "image or video",
-    "near-identical texts": "near-identical text", "rare links or texts": "rare link or text",
+    "near-identical texts": "near-identical text", "rare links, texts or hashtag sets": "rare link, text or hashtag set", "days": "day",
 }
 _COUNTED = re.compile(r"(the same )?\{k\} ([^{]+?) within")
 

@@ -44,6 +44,8 @@ class Synchronous(Detector):
     reason: ClassVar[str] = "{n} accounts posted {k} times within {dt} of each other"
     default_null: ClassVar[str] = "activity"
     auto_window_s: ClassVar[float | None] = 5.0
+    #: Data kept to the minute is skipped unless the window is at least this long.
+    coarse_below_s: ClassVar[float] = 60.0
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "min_posts": [Interval(1, None, integer=True)],
         "include_reposts": [Options(True, False)],
@@ -70,7 +72,7 @@ class Synchronous(Detector):
         # is at least as coarse as the clock.
         self._coarse = False
         window_s = parse_window(self.window) or self.auto_window_s or 0.0
-        if window_s >= 60:
+        if window_s >= self.coarse_below_s:
             return
         at_minute = ctx.engine.scalar(
             f"SELECT avg(CASE WHEN t % 60000000 = 0 THEN 1.0 ELSE 0.0 END) FROM {ctx.posts}"
@@ -80,7 +82,7 @@ class Synchronous(Detector):
             self.notes_.append(
                 f"{self.signal}: skipped, {float(at_minute):.1%} of timestamps fall on a whole minute: the data "
                 f"is kept to the minute, so posts within {window_s:g} s cannot be told apart from posts in the "
-                "same minute (a window of 60s or more runs it at minute resolution)"
+                f"same minute (a window of {self.coarse_below_s:g}s or more runs it at minute resolution)"
             )
 
     def actions_sql(self, ctx: Any) -> str:
