@@ -24,6 +24,7 @@ minutes on 1.6M tweets)::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -40,6 +41,8 @@ def main() -> None:
                     default=Path(os.environ.get("TMPDIR", "/tmp")) / "lockstep-bench" / "ira")
     ap.add_argument("--signals", default=None, help="comma-separated signals (default: every signal)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--options", default=None,
+                    help='per-signal parameters as JSON, e.g. \'{"rare-share": {"objects": ["url", "text"]}}\'')
     ap.add_argument("--write", action="store_true", help="write the result tables into the workspace")
     args = ap.parse_args()
 
@@ -63,7 +66,8 @@ def main() -> None:
     with lockstep.Workspace(ws_path) as ws:
         ws.con.execute(f"SET threads = {args.threads}")
         t = time.perf_counter()
-        det = lockstep.detect(ws, args.signals, write=args.write, seed=0)
+        options = json.loads(args.options) if args.options else None
+        det = lockstep.detect(ws, args.signals, write=args.write, seed=0, options=options)
         seconds = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"detect ({args.signals or 'every signal'}) on {det.n_posts_:,} posts, {det.n_accounts_:,} accounts: "
