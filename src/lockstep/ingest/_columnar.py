@@ -54,7 +54,7 @@ from lockstep.schema import ACCOUNT_FIELDS, ACCOUNTS, POSTS
 __all__ = ["BLOCK_BYTES", "ColumnarCsv", "CsvLayout", "clean_id", "iter_blocks", "plain_csv", "text_frame"]
 
 #: Bytes of CSV per block (one batch written to the workspace): bounds memory whatever the file size.
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = 4 << 20
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
