@@ -186,3 +186,11 @@ def test_normalize_url_either_normalises_idempotently_or_raises_value_error(s):
     except ValueError:
         return
     assert normalize_url(u) == u
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:30:00+01:00",
+                                   "Fri Dec 31 23:00:00 -0500 9999"])
+def test_a_date_that_its_offset_carries_past_the_calendar_is_out_of_range_not_a_crash(value):
+    # Found by the fuzzer: astimezone raised OverflowError.
+    with pytest.raises(ValueError, match="out of range"):
+        parse_timestamp(value)

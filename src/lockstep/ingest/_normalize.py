@@ -125,7 +125,7 @@ def parse_timestamp(value: object, *, now: datetime | None = None) -> datetime:
             dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), micro)
         except ValueError as e:
             raise ValueError(f"impossible timestamp {s!r}: {e}") from e
-        return _check_range(dt.replace(tzinfo=_zone(zone, s)).astimezone(UTC), now)
+        return _check_range(_to_utc(dt, _zone(zone, s), s), now)
     m = _TWITTER_V1.match(s)
     if m:
         mon, d, hh, mi, ss, off, y = m.groups()
@@ -135,8 +135,17 @@ def parse_timestamp(value: object, *, now: datetime | None = None) -> datetime:
             dt = datetime(int(y), _MONTHS[mon], int(d), int(hh), int(mi), int(ss))
         except ValueError as e:
             raise ValueError(f"impossible timestamp {s!r}: {e}") from e
-        return _check_range(dt.replace(tzinfo=_zone(off, s)).astimezone(UTC), now)
+        return _check_range(_to_utc(dt, _zone(off, s), s), now)
     raise ValueError(f"unrecognised timestamp {s[:80]!r}")
+
+
+def _to_utc(dt: datetime, zone: timezone, s: str) -> datetime:
+    """``dt`` in ``zone``, in UTC; a date at the edge of the calendar (year 1 or 9999) whose offset
+    carries it past that edge is out of range, not a crash."""
+    try:
+        return dt.replace(tzinfo=zone).astimezone(UTC)
+    except OverflowError as e:
+        raise ValueError(f"timestamp out of range: {s[:80]!r}") from e
 
 
 def _zone(zone: str | None, original: str) -> timezone:
@@ -313,7 +322,9 @@ def normalize_text(text: str | None) -> str | None:
     # post, millions of times per ingest.
     s = html.unescape(text) if "&" in text else text
     if not s.isascii():
-        s = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", s))
+        # Folded before the prefix, URLs and mentions are cut: folding can make one ("@ß" → "@ss"),
+        # and a second normalisation must change nothing.
+        s = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", s).casefold()))
     if s[:4].lstrip()[:2] in ("RT", "rt", "Rt", "rT"):
         s = _RT_PREFIX.sub("", s)
     if "http" in s or "www." in s or "HTTP" in s or "WWW." in s:
