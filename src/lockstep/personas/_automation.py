@@ -56,7 +56,8 @@ binned AS (  -- log2-binned gaps, for the entropy of the gap distribution
 ),
 ent AS (
   SELECT platform, account_id,
-         abs(sum(n / tot * log2(n / tot))) AS interpost_entropy
+         -- summed in bin order: a parallel sum's order, and so its last bit, varies between runs
+         abs(sum(n / tot * log2(n / tot) ORDER BY b)) AS interpost_entropy
   FROM (SELECT *, sum(n) OVER (PARTITION BY platform, account_id) AS tot FROM binned)
   GROUP BY ALL HAVING any_value(tot) >= {int(min_gaps)}
 ),
