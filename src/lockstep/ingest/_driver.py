@@ -32,10 +32,6 @@ __all__ = ["ColumnarFallback", "IngestResult", "ingest_file", "undo_journal"]
 # Records per batch written to DuckDB: large enough to amortise a join, small enough that memory
 # stays bounded whatever the file size.
 BATCH_RECORDS = 50_000
-# Records per transaction of the columnar fast path (see _write_grouped). Measured: 500,000 saved
-# ~1 CPU second on a 1M-row file but held the uncommitted rows in memory (+350 MB on a 48 MB file,
-# tests/reliability/test_memory.py); 60,000 still +150 MB. 1 commits every block (~4 MB of CSV).
-COLUMNAR_COMMIT_RECORDS = 1
 # Files at least this large are parsed in worker processes when their reader can split them
 # (Reader.read_chunks); below it, starting the workers costs more than it saves.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
@@ -187,7 +183,11 @@ def _read_columnar(con: Any, reader: Reader, source: SourceFile, sample: Sample,
         [journal_id],
     ).fetchall()[0]
     try:
-        _write_grouped(con, batches, result)
+        # One transaction per block keeps memory bounded: grouping 500,000 records per
+        # transaction saved ~1 CPU second on a 1M-row file but held the uncommitted rows in
+        # memory (+350 MB on a 48 MB file, tests/reliability/test_memory.py).
+        for tables in batches:
+            _commit_tables(con, tables, result)
         return True
     except ColumnarFallback:
         pass
@@ -209,33 +209,6 @@ def _read_columnar(con: Any, reader: Reader, source: SourceFile, sample: Sample,
     result.n_read = result.n_accepted = result.n_duplicates = result.n_rejected = 0
     result.n_account_observations = 0
     return False
-
-
-def _write_grouped(con: Any, batches: Iterator[BatchTables], result: IngestResult) -> None:
-    """Write the batches, committing once per :data:`COLUMNAR_COMMIT_RECORDS` records.
-
-    A transaction of fewer rows than a DuckDB row group (122,880) goes to the write-ahead log and
-    is compressed again at the next checkpoint; a larger one is written to the database file
-    directly (DuckDB's optimistic writes), once (about 1.5 CPU seconds of 11 on a 1M-row CNT
-    file, counting the checkpoint at close). Memory stays bounded (full row groups leave memory
-    as they are written), and the journal covers the uncommitted rows as it does a single batch.
-    """
-    pending = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        for tables in batches:
-            write_tables(con, tables, result)
-            pending += tables.n_records
-            if pending >= COLUMNAR_COMMIT_RECORDS:
-                con.execute("COMMIT")
-                con.execute("BEGIN TRANSACTION")
-                pending = 0
-        con.execute("COMMIT")
-    except BaseException:
-        # (A failed COMMIT leaves no transaction to roll back: the original error matters.)
-        with contextlib.suppress(Exception):
-            con.execute("ROLLBACK")
-        raise
 
 
 def _read_rows(con: Any, reader: Reader, source: SourceFile, batch: _Batch, result: IngestResult,
