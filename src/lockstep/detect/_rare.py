@@ -104,24 +104,22 @@ class RareShare(Detector):
         # Reposts of a known post are co-repost's business; a repost whose original the data
         # does not name (IRA's retweets carry only the text) is known by its content alone.
         own = "(kind <> 'repost' OR repost_of IS NULL)"
-        # unnest in a subquery: Spark allows a generator only as a whole select item.
+
+        def each_value(column: str, tag: str) -> str:
+            # unnest in a subquery: Spark allows a generator only as a whole select item.
+            return (f"SELECT pid, acc, t, '{tag} ' || v AS object, CAST(NULL AS VARCHAR) AS rk FROM ("
+                    f"SELECT pid, acc, t, unnest({column}) AS v FROM {ctx.posts} "
+                    f"WHERE array_length({column}) > 0 AND {own}) AS x")
+
         if "url" in self.objects and ctx.has_values("urls"):
-            parts.append(
-                "SELECT pid, acc, t, 'u ' || u AS object, CAST(NULL AS VARCHAR) AS rk FROM ("
-                f"SELECT pid, acc, t, unnest(urls) AS u FROM {ctx.posts} "
-                f"WHERE array_length(urls) > 0 AND {own}) AS x"
-            )
+            parts.append(each_value("urls", "u"))
         if "text" in self.objects and ctx.has_values("text_norm"):
             parts.append(
                 f"SELECT pid, acc, t, 't ' || text_norm AS object, CAST(NULL AS VARCHAR) AS rk FROM {ctx.posts} "
                 f"WHERE text_norm IS NOT NULL AND length(text_norm) >= {int(self.min_chars)} AND {own}"
             )
         if "media" in self.objects and ctx.has_values("media"):
-            parts.append(
-                "SELECT pid, acc, t, 'm ' || m AS object, CAST(NULL AS VARCHAR) AS rk FROM ("
-                f"SELECT pid, acc, t, unnest(media) AS m FROM {ctx.posts} "
-                f"WHERE array_length(media) > 0 AND {own}) AS x"
-            )
+            parts.append(each_value("media", "m"))
         if "hashtags" in self.objects and ctx.has_values("hashtags"):
             # A set of hashtags is reused push after push, so the object is the set on one UTC
             # day: each day's use is one occasion. Whether the set is rare is judged on the set
