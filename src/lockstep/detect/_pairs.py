@@ -226,7 +226,7 @@ def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
     m = max(int(n_accounts), int(a.max()) + 1, int(b.max()) + 1)
     row_bits = max(1, int(n - 1).bit_length())
     if (m * m - 1).bit_length() + row_bits <= 63:
-        packed = np.sort(((a * m + b) << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
+        packed = _sort_int64(((a * m + b) << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
         order = packed & np.int64((1 << row_bits) - 1)
     else:
         order = np.lexsort((b, a))
@@ -235,6 +235,14 @@ def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
         col = cand[name]
         cols[name] = pa.array(col.to_numpy()[order]) if col.null_count == 0 else col.take(pa.array(order))
     return pa.table(cols, schema=cand.schema)
+
+
+def _sort_int64(x: np.ndarray) -> np.ndarray:
+    """``np.sort(x)`` of distinct int64 keys, by polars (multithreaded: ~4x faster on 8.6M keys;
+    the keys are distinct, so the result is the same whatever the algorithm)."""
+    import polars as pl
+
+    return pl.Series(x).sort().to_numpy()
 
 
 def _account_names(ctx: Any, acc_a: pa.ChunkedArray, acc_b: pa.ChunkedArray) -> dict[str, pa.Array]:
@@ -372,7 +380,7 @@ def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: 
         return _sorted_by_pair(pa.concat_tables([single_cand, multi.cast(_CAND_SCHEMA)]), n_accounts)
     key = a * m + b
     del a, b
-    packed = np.sort((key << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
+    packed = _sort_int64((key << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
     del key
     order = packed & np.int64((1 << row_bits) - 1)
     key = packed >> np.int64(row_bits)
