@@ -98,7 +98,23 @@ def assert_same(fast, rows, columnar: bool):
         assert fast_tables[name] == row_tables[name], name
 
 
-def test_a_file_of_nasty_values_is_read_by_the_fast_path_into_the_same_rows(tmp_path, monkeypatch):
+# Many small blocks: repeated ids and recurring accounts then span blocks (ids are settled once per
+# file, account keys remembered across blocks); a tiny key memory makes it start again.
+SMALL_BLOCKS = [pytest.param({}, id="one-block"),
+                pytest.param({"BLOCK_BYTES": 16384}, id="many-blocks"),
+                pytest.param({"BLOCK_BYTES": 16384, "MAX_CACHE": 5}, id="many-blocks-small-memory")]
+
+
+def use_blocks(monkeypatch, blocks: dict) -> None:
+    if "BLOCK_BYTES" in blocks:
+        monkeypatch.setattr(_columnar, "BLOCK_BYTES", blocks["BLOCK_BYTES"])
+    if "MAX_CACHE" in blocks:
+        monkeypatch.setattr(_columnar.ColumnarCsv, "MAX_CACHE", blocks["MAX_CACHE"])
+
+
+@pytest.mark.parametrize("blocks", SMALL_BLOCKS)
+def test_a_file_of_nasty_values_is_read_by_the_fast_path_into_the_same_rows(tmp_path, monkeypatch, blocks):
+    use_blocks(monkeypatch, blocks)
     rng = random.Random(3)
     rows = [cnt_row(rng, i) for i in range(3000)]
     rows += [rows[5], rows[17]]  # repeated post ids: duplicates
@@ -263,7 +279,9 @@ def generic_row(rng: random.Random, i: int) -> list[str]:
     ]
 
 
-def test_a_generic_csv_of_nasty_values_is_read_by_the_fast_path_into_the_same_rows(tmp_path, monkeypatch):
+@pytest.mark.parametrize("blocks", SMALL_BLOCKS)
+def test_a_generic_csv_of_nasty_values_is_read_by_the_fast_path_into_the_same_rows(tmp_path, monkeypatch, blocks):
+    use_blocks(monkeypatch, blocks)
     rng = random.Random(21)
     rows = [generic_row(rng, i) for i in range(3000)]
     rows += [rows[3], rows[9]]

@@ -258,7 +258,11 @@ class CsvReader(_TableReader):
             if "urls" in lists:
                 urls, domains = lists["urls"].field(0), lists["urls"].field(1)
             else:
-                url_pairs, _ = fast.per_distinct(pc.fill_null(text, ""), _text_urls, "text urls")
+                # extract_urls's own cheap test, vectorised: most texts hold no URL and need no call.
+                t = pc.fill_null(text, "")
+                maybe = pc.or_(pc.or_(pc.match_substring(t, "http"), pc.match_substring(t, "www.")),
+                               pc.match_substring(t, "HTTP"))
+                url_pairs, _ = fast.per_distinct(pc.if_else(maybe, t, ""), _text_urls, "text urls")
                 urls, domains = url_pairs.field(0), url_pairs.field(1)
             columns = {
                 "post_id": cell["post_id"], "account_id": cell["account_id"],
