@@ -55,4 +55,7 @@ def version() -> None:
 
 
 def main() -> None:
+    from lockstep._hugepages import disable_hugepage_advice
+
+    disable_hugepage_advice()
     app()
