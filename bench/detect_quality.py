@@ -10,14 +10,17 @@ clusters) against the simulation labels (``<stem>.labels.csv``, see docs/simulat
   counts for every tactic its campaign uses; ``only:<tactic>`` rows restrict to campaigns with
   that single tactic, where the tactic alone has to find them);
 - false positives by role (``organic`` or a hard-negative kind: ``news_bot``, ``fan_community``,
-  ``breaking_news``, ``viral_burst``).
+  ``breaking_news``, ``viral_burst``);
+- detection wall seconds and CPU seconds (``time.process_time``: every thread of the process),
+  the number to compare on a shared machine.
 
 It then prints the mean over seeds per scenario. Targets (issue #3 "Coordination engine"):
 precision ≥ 0.95 and recall ≥ 0.90 for campaign accounts, per tactic.
 
 Usage::
 
-    flock /tmp/lockstep-bench.lock .venv/bin/python bench/detect_quality.py
+    nice -n 19 .venv/bin/python bench/detect_quality.py
+    .venv/bin/python bench/detect_quality.py --seeds 0,1,2,3,4,5,6   # the development seeds
     .venv/bin/python bench/detect_quality.py --scenarios hard --seeds 3 --json out.json
     .venv/bin/python bench/detect_quality.py --params '{"min_density": 0.4}'
 
@@ -98,11 +101,12 @@ def run_one(ws_path: Path, labels_path: Path, params: dict) -> dict:
 
     labels = pl.read_csv(labels_path, infer_schema=False)
     with lockstep.Workspace(ws_path) as ws:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         det = lockstep.detect(ws, write=False, **{"seed": 0, **params})
-        seconds = time.perf_counter() - t
+        seconds, cpu = time.perf_counter() - t, time.process_time() - c
     r = score(pl.from_arrow(det.clusters_), labels)
     r["seconds"] = seconds
+    r["cpu_seconds"] = cpu
     r["n_posts"] = det.n_posts_
     r["clusters"] = det.cluster_scores_.num_rows
     return r
@@ -133,7 +137,7 @@ def main() -> None:
             r = run_one(ws, labels, params)
             results[sc][seed] = r
             fp = ", ".join(f"{k} {v}" for k, v in r["fp_roles"].items() if v) or "none"
-            print(f"{sc:8s} seed {seed}: {r['n_posts']:>7,} posts, detect {r['seconds']:5.1f} s, "
+            print(f"{sc:8s} seed {seed}: {r['n_posts']:>7,} posts, detect {r['seconds']:5.1f} s ({r['cpu_seconds']:.1f} CPU s), "
                   f"{r['clusters']:3d} clusters, {r['flagged']:4d} flagged: {_fmt_pr(r)}  FP: {fp}")
             for t, (h, n) in r["per_tactic"].items():
                 if not t.startswith("only:"):
@@ -172,6 +176,7 @@ def main() -> None:
             vals.append(f"{fp}/{n}")
         row(f"  FP {role}", vals)
     row("detect s", [f"{mean([results[sc][s]['seconds'] for s in seeds]):.1f}" for sc in scenarios])
+    row("detect CPU s", [f"{mean([results[sc][s]['cpu_seconds'] for s in seeds]):.1f}" for sc in scenarios])
     if args.json:
         args.json.write_text(json.dumps({"params": params, "results": results}, indent=1, default=str))
 

@@ -224,3 +224,38 @@ def test_a_rare_hashtag_set_pushed_hours_apart_day_after_day_is_found_by_rare_sh
     # Each object is the set on one day (days since 1970-01-01, UTC): the evidence names both.
     assert ev["object"].str.starts_with("truthmatters wakeup (UTC day ").all()
     assert ev["object"].n_unique() == 7
+
+
+def _seeded_push(rng: np.random.Generator, members: int = 8, pushes: int = 8) -> list[dict]:
+    """A cross-platform campaign: each push starts on Telegram, where one of four channels posts a
+    fresh fringe link and a fifth forwards it; the Twitter members share the link hours later.
+    Beside it, a busy outlet whose articles the members share twice."""
+    rows = []
+    for k in range(pushes):
+        start = k * 7 * DAY / pushes + float(rng.uniform(0, 3600))
+        url = f"https://fringe.example/push-{k}"
+        seed = f"chan{k % 4}"
+        rows.append(post(seed, start, f"{seed}-{k}", platform="telegram", text=f"read this {_text(rng, 5)}", urls=[url]))
+        rows.append(post("chan4", start + float(rng.uniform(60, 600)), f"chan4-{k}", platform="telegram",
+                         repost_of=f"{seed}-{k}", urls=[url]))
+        for m in range(members):
+            t = start + 600 + float(rng.uniform(0, 6 * 3600))
+            rows.append(post(f"camp{m}", t, f"camp{m}-push{k}", text=f"must read {_text(rng, 5)} {m}", urls=[url]))
+    for j in range(40):  # the outlet: forty articles, two of which the members pick up
+        t0 = float(rng.uniform(0, 6 * DAY))
+        url = f"https://outlet.example/story-{j}"
+        rows.append(post("outlet", t0, f"outlet-{j}", text=f"Story {j}: {_text(rng, 6)}", urls=[url]))
+        if j < 2:
+            rows += [post(f"camp{m}", t0 + 3600 + 60 * m, f"camp{m}-outlet{j}", text=_text(rng), urls=[url])
+                     for m in range(3)]
+    return rows
+
+
+def test_the_telegram_channels_seeding_a_campaigns_links_join_its_cluster(workspace):
+    rng = np.random.default_rng(15)
+    det = lockstep.detect(workspace(_background(rng) + _seeded_push(rng)), ["rare-share"], write=False, seed=0)
+    # The Twitter members are found by the rare links they share; the channel that posted each
+    # link first, and the one forwarding it, by seeding that cluster. The outlet is not: of its
+    # forty articles the cluster shared two.
+    assert _members(det) == [[f"camp{m}" for m in range(8)] + [f"chan{c}" for c in range(5)]]
+    assert any("joined a cluster as its source" in n for n in det.notes_)

@@ -86,6 +86,12 @@ class Detection:
     seed : int, default 0
         Seeds MinHash and Leiden: the same input and seed give the same output.
 
+    Notes
+    -----
+    A reported cluster also takes in accounts outside every cluster that seed it: they first
+    posted rare objects its members went on to share, or forwarded those first posts (see
+    :func:`_cluster_sources`); ``notes_`` counts them.
+
     Attributes
     ----------
     coaction_edges_, edges_, clusters_, cluster_scores_, evidence_ : pyarrow.Table
@@ -250,6 +256,14 @@ class Detection:
                                       alpha=self.cluster_alpha, min_excess=self.min_excess,
                                       min_density=self.min_density)
         n_after = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
+        rare = detectors.get("rare-share")
+        if rare is not None and getattr(rare, "n_actions_", 0) and rare.window_s_ is not None:
+            clusters, n_sources = _cluster_sources(ctx, clusters, "ls_rare_share", round(rare.window_s_ * 1_000_000))
+            if n_sources:
+                self._notes.append(
+                    f"{n_sources} account(s) joined a cluster as its source: they first posted rare links, texts "
+                    "or hashtag sets that the cluster's members went on to share"
+                )
         if n_before > n_after:
             self._notes.append(
                 f"{n_before - n_after} of {n_before} candidate clusters set aside: their members co-act "
@@ -414,6 +428,104 @@ def _supported_members(
             break
         cl = kept
     return cl.sort("cluster", "platform", "account_id").to_arrow().cast(CLUSTER_SCHEMA)
+
+
+def _cluster_sources(ctx: Any, clusters: pa.Table, p: str, window_us: int) -> tuple[pa.Table, int]:
+    """Add to each coordinated cluster the accounts that seed its rare objects.
+
+    A campaign often starts each push from one account (a Telegram channel posts the link, the
+    cluster's Twitter accounts share it minutes later). Pair by pair the seed looks like an
+    outlet that feed bots copy: every object the two share has one source, the seed, so the
+    rarity null counts it once and the seed never gets an edge. Beside a coordinated cluster
+    it is told apart. An account outside every cluster joins one when it was the first to post
+    at least two rare objects (rare-share's actions, ``{p}_act``) that two or more members each
+    shared within the window after it, those objects are at least half of the rare objects it
+    first posted, and the members who shared them are at least half of the cluster. An outlet
+    whose headlines a cluster also shares posts many more headlines nobody in it picks up; one
+    that two feed bots copy reaches two members, not half of a campaign. Then the accounts that
+    forward those first posts join: at least two of them reposted within the window, and at
+    least half of the account's reposts.
+
+    Returns the clusters with the sources added and how many were added.
+    """
+    import polars as pl
+
+    if clusters.num_rows == 0:
+        return clusters, 0
+    e = ctx.engine
+    platform, account_id = ctx.account_names()
+    accs = pl.DataFrame({"platform": platform.to_pylist(), "account_id": account_id.to_pylist()}).with_row_index(
+        "acc").with_columns(pl.col("acc").cast(pl.Int64))
+    cl = pl.from_arrow(clusters)
+    cl_acc = cl.join(accs, on=["platform", "account_id"]).select("acc", "cluster")
+    e.register_arrow("ls_src_cl", cl_acc.to_arrow())
+    t = e.fetch_arrow(
+        f"""WITH f AS (
+  SELECT obj, acc AS src, t AS t0 FROM (
+    SELECT obj, acc, t, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
+  ) AS x WHERE rn = 1
+), n_first AS (
+  SELECT src, count(*) AS n_first FROM f GROUP BY src
+), s AS (
+  SELECT f.src, f.obj, c.cluster, a.acc
+  FROM f JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
+  JOIN ls_src_cl AS c ON c.acc = a.acc
+), seeded AS (
+  SELECT src, obj, cluster FROM s GROUP BY src, obj, cluster HAVING count(DISTINCT acc) >= 2
+), k AS (
+  SELECT src, cluster, count(*) AS k FROM seeded GROUP BY src, cluster
+), sharers AS (
+  SELECT s.src, s.cluster, count(DISTINCT s.acc) AS n_sharers FROM s
+  JOIN seeded AS d ON d.src = s.src AND d.obj = s.obj AND d.cluster = s.cluster GROUP BY s.src, s.cluster
+), size AS (
+  SELECT cluster, count(*) AS n FROM ls_src_cl GROUP BY cluster
+)
+SELECT k.src AS acc, k.cluster, k.k FROM k
+JOIN n_first AS nf ON nf.src = k.src JOIN sharers AS sh ON sh.src = k.src AND sh.cluster = k.cluster
+JOIN size AS z ON z.cluster = k.cluster
+WHERE k.k >= 2 AND 2 * k.k >= nf.n_first AND 2 * sh.n_sharers >= z.n
+  AND k.src NOT IN (SELECT acc FROM ls_src_cl)"""
+    )
+    e.drop("ls_src_cl")
+    # A source of two clusters joins the one it seeds most (then the lower-numbered one).
+    src = pl.from_arrow(t).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    cl_acc = pl.concat([cl_acc, src.select("acc", "cluster").cast(cl_acc.schema)])
+    # Forwarders: accounts that repost the cluster's seed posts (Telegram channels forwarding
+    # the channel that posted the link first) share the link only through the repost, which
+    # rare-share leaves to co-repost. One joins when it reposted, within the window, the first
+    # post of at least two rare objects a member seeded and two other members shared, and those
+    # reposts are at least half of its reposts.
+    e.register_arrow("ls_src_cl", cl_acc.to_arrow())
+    fw = e.fetch_arrow(
+        f"""WITH f AS (
+  SELECT obj, acc AS src, t AS t0, pid FROM (
+    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
+  ) AS x WHERE rn = 1
+), seeded AS (
+  SELECT f.pid, c0.cluster FROM f JOIN ls_src_cl AS c0 ON c0.acc = f.src
+  JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
+  JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = c0.cluster
+  GROUP BY f.pid, c0.cluster HAVING count(DISTINCT a.acc) >= 2
+), sp AS (
+  SELECT DISTINCT s.cluster, o.platform, o.post_id, o.t FROM seeded AS s JOIN {ctx.posts} AS o ON o.pid = s.pid
+), fwd AS (
+  SELECT r.acc, sp.cluster, count(DISTINCT sp.post_id) AS k FROM {ctx.posts} AS r
+  JOIN sp ON sp.platform = r.platform AND sp.post_id = r.repost_of AND r.t - sp.t <= {int(window_us)}
+  GROUP BY r.acc, sp.cluster
+), n_rep AS (
+  SELECT acc, count(*) AS n FROM {ctx.posts} WHERE repost_of IS NOT NULL GROUP BY acc
+)
+SELECT fwd.acc, fwd.cluster, fwd.k FROM fwd JOIN n_rep ON n_rep.acc = fwd.acc
+WHERE fwd.k >= 2 AND 2 * fwd.k >= n_rep.n AND fwd.acc NOT IN (SELECT acc FROM ls_src_cl)"""
+    )
+    e.drop("ls_src_cl")
+    fw = pl.from_arrow(fw).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    new = pl.concat([src.select("acc", "cluster", "k"), fw.select("acc", "cluster", "k").cast(src.select("acc", "cluster", "k").schema)])
+    if new.height == 0:
+        return clusters, 0
+    add = new.join(accs, on="acc").select("platform", "account_id", "cluster")
+    out = pl.concat([cl, add.cast(cl.schema)]).sort("cluster", "platform", "account_id")
+    return out.to_arrow().cast(CLUSTER_SCHEMA), add.height
 
 
 def detect(workspace: Any, signals: Any = None, *, write: bool = True, **params: Any) -> Detection:
