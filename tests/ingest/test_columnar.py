@@ -99,15 +99,19 @@ def assert_same(fast, rows, columnar: bool):
 
 
 # Many small blocks: repeated ids and recurring accounts then span blocks (ids are settled once per
-# file, account keys remembered across blocks); a tiny key memory makes it start again.
+# file, account keys remembered across blocks); a tiny key memory makes it start again; several
+# parser blocks are gathered into each block.
 SMALL_BLOCKS = [pytest.param({}, id="one-block"),
                 pytest.param({"BLOCK_BYTES": 16384}, id="many-blocks"),
-                pytest.param({"BLOCK_BYTES": 16384, "MAX_CACHE": 5}, id="many-blocks-small-memory")]
+                pytest.param({"BLOCK_BYTES": 16384, "MAX_CACHE": 5}, id="many-blocks-small-memory"),
+                pytest.param({"BLOCK_BYTES": 16384, "PARSE_BYTES": 4096}, id="many-parser-blocks-per-block")]
 
 
 def use_blocks(monkeypatch, blocks: dict) -> None:
     if "BLOCK_BYTES" in blocks:
         monkeypatch.setattr(_columnar, "BLOCK_BYTES", blocks["BLOCK_BYTES"])
+    if "PARSE_BYTES" in blocks:
+        monkeypatch.setattr(_columnar, "PARSE_BYTES", blocks["PARSE_BYTES"])
     if "MAX_CACHE" in blocks:
         monkeypatch.setattr(_columnar.ColumnarCsv, "MAX_CACHE", blocks["MAX_CACHE"])
 
