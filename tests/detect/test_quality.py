@@ -7,8 +7,12 @@ whose every headline three feed bots copy minutes later.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import lockstep
@@ -259,3 +263,39 @@ def test_the_telegram_channels_seeding_a_campaigns_links_join_its_cluster(worksp
     # forty articles the cluster shared two.
     assert _members(det) == [[f"camp{m}" for m in range(8)] + [f"chan{c}" for c in range(5)]]
     assert any("joined a cluster as its source" in n for n in det.notes_)
+
+
+def _evidence_row(signal: str, a: dict, b: dict, url: str) -> dict:
+    return {
+        "signal": signal, "platform_a": a["platform"], "account_a": a["account_id"], "post_a": a["post_id"],
+        "platform_b": b["platform"], "account_b": b["account_id"], "post_b": b["post_id"], "object": url,
+        "t_a": a["created_at"], "t_b": b["created_at"],
+        "dt_s": (b["created_at"] - a["created_at"]) / dt.timedelta(microseconds=1) / 1e6,
+    }
+
+
+def test_the_evidence_shows_which_links_each_seeding_channel_posted_first_and_which_posts_it_forwarded(workspace):
+    rng = np.random.default_rng(15)
+    background = _background(rng)
+    push = _seeded_push(rng)
+    det = lockstep.detect(workspace(background + push), ["rare-share"], write=False, seed=0)
+    by_id = {r["post_id"]: r for r in push}
+    # Each channel's first post of a fringe link beside every member's share of that link
+    # (hours later, within rare-share's day); the forwarder's repost beside the post it forwards.
+    # The outlet seeded nothing: no rows.
+    source, forward = [], []
+    for k in range(8):
+        url, seed = f"https://fringe.example/push-{k}", by_id[f"chan{k % 4}-{k}"]
+        source += [_evidence_row("source", seed, by_id[f"camp{m}-push{k}"], url) for m in range(8)]
+        forward.append(_evidence_row("forward", seed, by_id[f"chan4-{k}"], url))
+
+    def order(r: dict) -> tuple:
+        return r["account_a"], r["account_b"], r["t_a"], r["t_b"]
+
+    ev = det.evidence_.filter(pc.is_in(det.evidence_["signal"], pa.array(["source", "forward"])))
+    assert ev.to_pylist() == sorted(source, key=order) + sorted(forward, key=order)
+    # Those rows explain membership; they are not a signal: the reason, the signals and the
+    # synchrony still come from rare-share's co-actions. Every post of the thirteen members is
+    # evidence, each counted once (a member's share is in a source row and in rare-share's).
+    score = det.cluster_scores_.select(["top_signal", "signals", "coordinated_share"]).to_pylist()
+    assert score == [{"top_signal": "rare-share", "signals": "rare-share", "coordinated_share": 1.0}]

@@ -7,7 +7,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["EVIDENCE_SCHEMA", "empty_evidence", "evidence_for_kept", "restrict_evidence"]
+__all__ = ["EVIDENCE_SCHEMA", "SOURCE_SIGNALS", "empty_evidence", "evidence_for_kept", "evidence_rows",
+           "restrict_evidence"]
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -20,6 +21,13 @@ EVIDENCE_SCHEMA = pa.schema([
     ("t_a", _TS), ("t_b", _TS),
     ("dt_s", pa.float64()),       # t_b - t_a in seconds (signed)
 ])
+
+
+#: Evidence rows that are not co-actions of a signal's edge: why an account joined a cluster as
+#: its source (``source``: ``a`` first posted the rare object that member ``b`` shared within the
+#: window) or as a forwarder (``forward``: ``b`` reposted ``a``'s first post of a rare object the
+#: members went on to share). ``a`` is always the earlier post.
+SOURCE_SIGNALS = ("source", "forward")
 
 
 def empty_evidence() -> pa.Table:
@@ -46,22 +54,31 @@ JOIN {ctx.posts} AS pb ON pb.pid = x.pid_b
 JOIN {p}_obj AS o ON o.obj = x.obj
 ORDER BY aa.platform, aa.account_id, bb.platform, bb.account_id, x.t_a, x.t_b, pa.post_id, pb.post_id"""
     )
+    return evidence_rows(t, det.signal)
+
+
+def evidence_rows(t: pa.Table, signal: str) -> pa.Table:
+    """Evidence rows (``EVIDENCE_SCHEMA``) from a query result.
+
+    ``t`` has platform_a, account_a, post_a, platform_b, account_b, post_b, object and the
+    times t_a, t_b in microseconds since the epoch; every row gets ``signal``.
+    """
     n = t.num_rows
     t_a = t["t_a"].cast(pa.int64())
     t_b = t["t_b"].cast(pa.int64())
     dt = pc.divide(pc.subtract(t_b, t_a).cast(pa.float64()), 1e6)
     return pa.table(
         {
-            "signal": pa.array([det.signal] * n, pa.string()),
-            "platform_a": t["platform_a"], "account_a": t["account_a"], "post_a": t["post_a"],
-            "platform_b": t["platform_b"], "account_b": t["account_b"], "post_b": t["post_b"],
+            "signal": pa.array([signal] * n, pa.string()),
+            "platform_a": t["platform_a"].cast(pa.string()), "account_a": t["account_a"].cast(pa.string()),
+            "post_a": t["post_a"].cast(pa.string()),
+            "platform_b": t["platform_b"].cast(pa.string()), "account_b": t["account_b"].cast(pa.string()),
+            "post_b": t["post_b"].cast(pa.string()),
             "object": t["object"].cast(pa.string()),
             "t_a": t_a.cast(_TS), "t_b": t_b.cast(_TS), "dt_s": dt,
         },
         schema=EVIDENCE_SCHEMA,
     )
-
-
 
 
 def restrict_evidence(evidence: pa.Table, edges: pa.Table) -> pa.Table:

@@ -13,7 +13,7 @@ from lockstep._determinism import round_floats
 from lockstep.detect._base import Detector, DetectorError, InvalidParameterError, NotFittedError, parse_window
 from lockstep.detect._cluster import CLUSTER_SCHEMA, CLUSTER_TEST_SCHEMA, cluster_tests, leiden_clusters
 from lockstep.detect._context import Context
-from lockstep.detect._evidence import EVIDENCE_SCHEMA, restrict_evidence
+from lockstep.detect._evidence import EVIDENCE_SCHEMA, evidence_rows, restrict_evidence
 from lockstep.detect._fuse import FUSED_SCHEMA, fuse
 from lockstep.detect._pairs import EDGE_SCHEMA, run_detector
 from lockstep.detect._registry import DETECTORS, get_detector
@@ -90,7 +90,8 @@ class Detection:
     -----
     A reported cluster also takes in accounts outside every cluster that seed it: they first
     posted rare objects its members went on to share, or forwarded those first posts (see
-    :func:`_cluster_sources`); ``notes_`` counts them.
+    :func:`_cluster_sources`); ``notes_`` counts them, and ``evidence_`` says why each joined
+    (rows of signal ``source`` and ``forward``, after the co-actions of the kept edges).
 
     Attributes
     ----------
@@ -257,8 +258,10 @@ class Detection:
                                       min_density=self.min_density)
         n_after = pl.from_arrow(clusters)["cluster"].n_unique() if clusters.num_rows else 0
         rare = detectors.get("rare-share")
+        source_ev = EVIDENCE_SCHEMA.empty_table()
         if rare is not None and getattr(rare, "n_actions_", 0) and rare.window_s_ is not None:
-            clusters, n_sources = _cluster_sources(ctx, clusters, "ls_rare_share", round(rare.window_s_ * 1_000_000))
+            clusters, n_sources, source_ev = _cluster_sources(
+                ctx, clusters, "ls_rare_share", round(rare.window_s_ * 1_000_000), rare.object_label_sql("o.object"))
             if n_sources:
                 self._notes.append(
                     f"{n_sources} account(s) joined a cluster as its source: they first posted rare links, texts "
@@ -282,7 +285,8 @@ class Detection:
         kept[inside] = True
         coaction = coaction.set_column(coaction.schema.get_field_index("kept"), "kept", pa.array(kept))
         self.coaction_edges_ = coaction
-        self.evidence_ = restrict_evidence(screened_ev, coaction)
+        # The co-actions behind the kept edges, then why each source and forwarder joined.
+        self.evidence_ = pa.concat_tables([restrict_evidence(screened_ev, coaction), source_ev])
         self.edges_ = fuse(coaction, list(DETECTORS))
         ppa = ctx.engine.fetch_arrow(
             f"SELECT a.platform, a.account_id, count(*) AS n_posts FROM {ctx.posts} AS p "
@@ -430,7 +434,9 @@ def _supported_members(
     return cl.sort("cluster", "platform", "account_id").to_arrow().cast(CLUSTER_SCHEMA)
 
 
-def _cluster_sources(ctx: Any, clusters: pa.Table, p: str, window_us: int) -> tuple[pa.Table, int]:
+def _cluster_sources(
+    ctx: Any, clusters: pa.Table, p: str, window_us: int, label_sql: str = "o.object",
+) -> tuple[pa.Table, int, pa.Table]:
     """Add to each coordinated cluster the accounts that seed its rare objects.
 
     A campaign often starts each push from one account (a Telegram channel posts the link, the
@@ -446,12 +452,19 @@ def _cluster_sources(ctx: Any, clusters: pa.Table, p: str, window_us: int) -> tu
     forward those first posts join: at least two of them reposted within the window, and at
     least half of the account's reposts.
 
-    Returns the clusters with the sources added and how many were added.
+    The evidence says why each one joined (``EVIDENCE_SCHEMA`` rows; ``label_sql`` turns
+    ``o.object``, rare-share's object key, into the label its own evidence shows): for a source,
+    signal ``source``, its first post of each object it seeded (``a``) and each share of that
+    object by a member of the cluster within the window (``b``); for a forwarder, signal
+    ``forward``, the first post of each seeded object (``a``) and the forwarder's repost of it
+    (``b``), one row per rare object of that post the members shared within the window.
+
+    Returns the clusters with the sources added, how many were added, and that evidence.
     """
     import polars as pl
 
     if clusters.num_rows == 0:
-        return clusters, 0
+        return clusters, 0, EVIDENCE_SCHEMA.empty_table()
     e = ctx.engine
     platform, account_id = ctx.account_names()
     accs = pl.DataFrame({"platform": platform.to_pylist(), "account_id": account_id.to_pylist()}).with_row_index(
@@ -486,9 +499,38 @@ JOIN size AS z ON z.cluster = k.cluster
 WHERE k.k >= 2 AND 2 * k.k >= nf.n_first AND 2 * sh.n_sharers >= z.n
   AND k.src NOT IN (SELECT acc FROM ls_src_cl)"""
     )
-    e.drop("ls_src_cl")
     # A source of two clusters joins the one it seeds most (then the lower-numbered one).
     src = pl.from_arrow(t).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    evidence = []
+    if src.height:
+        # Its evidence: the objects it seeded in the cluster it joined (first posted, shared by
+        # two or more members within the window), with each of those members' shares.
+        e.register_arrow("ls_src_new", src.select("acc", "cluster").cast(cl_acc.schema).to_arrow())
+        evidence.append(evidence_rows(e.fetch_arrow(
+            f"""WITH f AS (
+  SELECT obj, acc AS src, t AS t0, pid FROM (
+    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
+  ) AS x WHERE rn = 1
+), s AS (
+  SELECT f.obj, f.pid AS pid_a, a.pid AS pid_b, a.acc AS acc_b
+  FROM f JOIN ls_src_new AS n ON n.acc = f.src
+  JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
+  JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = n.cluster
+), seeded AS (
+  SELECT obj FROM s GROUP BY obj HAVING count(DISTINCT acc_b) >= 2
+)
+SELECT aa.platform AS platform_a, aa.account_id AS account_a, pa.post_id AS post_a,
+       bb.platform AS platform_b, bb.account_id AS account_b, pb.post_id AS post_b,
+       {label_sql} AS object, pa.t AS t_a, pb.t AS t_b
+FROM s JOIN seeded AS d ON d.obj = s.obj
+JOIN {ctx.posts} AS pa ON pa.pid = s.pid_a
+JOIN {ctx.posts} AS pb ON pb.pid = s.pid_b
+JOIN {ctx.accounts} AS aa ON aa.acc = pa.acc
+JOIN {ctx.accounts} AS bb ON bb.acc = pb.acc
+JOIN {p}_obj AS o ON o.obj = s.obj"""
+        ), "source"))
+        e.drop("ls_src_new")
+    e.drop("ls_src_cl")
     cl_acc = pl.concat([cl_acc, src.select("acc", "cluster").cast(cl_acc.schema)])
     # Forwarders: accounts that repost the cluster's seed posts (Telegram channels forwarding
     # the channel that posted the link first) share the link only through the repost, which
@@ -518,14 +560,49 @@ WHERE k.k >= 2 AND 2 * k.k >= nf.n_first AND 2 * sh.n_sharers >= z.n
 SELECT fwd.acc, fwd.cluster, fwd.k FROM fwd JOIN n_rep ON n_rep.acc = fwd.acc
 WHERE fwd.k >= 2 AND 2 * fwd.k >= n_rep.n AND fwd.acc NOT IN (SELECT acc FROM ls_src_cl)"""
     )
-    e.drop("ls_src_cl")
     fw = pl.from_arrow(fw).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    if fw.height:
+        # Its evidence: the seed posts of the cluster it joined that it reposted within the
+        # window, named by the rare objects of each that the members shared.
+        e.register_arrow("ls_fw_new", fw.select("acc", "cluster").cast(cl_acc.schema).to_arrow())
+        evidence.append(evidence_rows(e.fetch_arrow(
+            f"""WITH f AS (
+  SELECT obj, acc AS src, t AS t0, pid FROM (
+    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
+  ) AS x WHERE rn = 1
+), sh AS (
+  SELECT f.obj, f.pid, c0.cluster, a.acc FROM f JOIN ls_src_cl AS c0 ON c0.acc = f.src
+  JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
+  JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = c0.cluster
+), seeded AS (
+  SELECT pid, cluster FROM sh GROUP BY pid, cluster HAVING count(DISTINCT acc) >= 2
+), objs AS (
+  SELECT DISTINCT sh.pid, sh.cluster, sh.obj FROM sh
+  JOIN seeded AS d ON d.pid = sh.pid AND d.cluster = sh.cluster
+)
+SELECT aa.platform AS platform_a, aa.account_id AS account_a, pa.post_id AS post_a,
+       bb.platform AS platform_b, bb.account_id AS account_b, r.post_id AS post_b,
+       {label_sql} AS object, pa.t AS t_a, r.t AS t_b
+FROM objs JOIN {ctx.posts} AS pa ON pa.pid = objs.pid
+JOIN {ctx.posts} AS r ON r.platform = pa.platform AND r.repost_of = pa.post_id AND r.t - pa.t <= {int(window_us)}
+JOIN ls_fw_new AS n ON n.acc = r.acc AND n.cluster = objs.cluster
+JOIN {ctx.accounts} AS aa ON aa.acc = pa.acc
+JOIN {ctx.accounts} AS bb ON bb.acc = r.acc
+JOIN {p}_obj AS o ON o.obj = objs.obj"""
+        ), "forward"))
+        e.drop("ls_fw_new")
+    e.drop("ls_src_cl")
     new = pl.concat([src.select("acc", "cluster", "k"), fw.select("acc", "cluster", "k").cast(src.select("acc", "cluster", "k").schema)])
     if new.height == 0:
-        return clusters, 0
+        return clusters, 0, EVIDENCE_SCHEMA.empty_table()
     add = new.join(accs, on="acc").select("platform", "account_id", "cluster")
     out = pl.concat([cl, add.cast(cl.schema)]).sort("cluster", "platform", "account_id")
-    return out.to_arrow().cast(CLUSTER_SCHEMA), add.height
+    # Engines return rows in any order: sort, as evidence_for_kept does.
+    ev = pl.from_arrow(pa.concat_tables(evidence)).sort(
+        "signal", "platform_a", "account_a", "platform_b", "account_b", "t_a", "t_b", "post_a", "post_b", "object",
+        descending=[True] + [False] * 9,  # "source" rows before "forward" rows
+    )
+    return out.to_arrow().cast(CLUSTER_SCHEMA), add.height, ev.to_arrow().cast(EVIDENCE_SCHEMA)
 
 
 def detect(workspace: Any, signals: Any = None, *, write: bool = True, **params: Any) -> Detection:

@@ -7,6 +7,8 @@ import re
 
 import pyarrow as pa
 
+from lockstep.detect._evidence import SOURCE_SIGNALS
+
 __all__ = ["SCORE_SCHEMA", "format_seconds", "score_clusters"]
 
 #: One row per cluster (``cluster_scores``), best first.
@@ -72,12 +74,18 @@ def score_clusters(
     e_in = inside(ed).group_by("cluster").agg(
         pl.len().cast(pl.Int64).alias("n_edges"), pl.col("weight").sum().alias("strength")
     )
-    ev_in = inside(ev) if ev.height else ev.with_columns(pl.lit(0, pl.Int64).alias("cluster"))
-    # Posts of members that took part in a co-action inside their cluster.
+    ev_all = inside(ev) if ev.height else ev.with_columns(pl.lit(0, pl.Int64).alias("cluster"))
+    # Posts of members that took part in a co-action inside their cluster, each counted once.
+    # The rows saying why a source or forwarder joined count too: its posts are in the
+    # denominator (it is a member), and its seed posts and the members' shares of them are its
+    # part in the campaign. A post both in those rows and in a co-action counts once.
     coord_posts = pl.concat([
-        ev_in.select("cluster", pl.col("platform_a").alias("platform"), pl.col("post_a").alias("post")),
-        ev_in.select("cluster", pl.col("platform_b").alias("platform"), pl.col("post_b").alias("post")),
+        ev_all.select("cluster", pl.col("platform_a").alias("platform"), pl.col("post_a").alias("post")),
+        ev_all.select("cluster", pl.col("platform_b").alias("platform"), pl.col("post_b").alias("post")),
     ]).unique().group_by("cluster").agg(pl.len().cast(pl.Int64).alias("n_coord_posts"))
+    # Synchrony, the signals and the reason describe the co-actions behind the cluster's edges:
+    # a source's rows span the rare-share window (hours) and name no signal the cluster passed.
+    ev_in = ev_all.filter(~pl.col("signal").is_in(list(SOURCE_SIGNALS)))
     member_posts = cl.join(ppa, on=["platform", "account_id"], how="left").group_by("cluster").agg(
         pl.col("n_posts").fill_null(0).sum().alias("n_member_posts")
     )

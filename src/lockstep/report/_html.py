@@ -37,6 +37,10 @@ MAX_CHARS = {"text": 2000, "bio": 600, "name": 160, "object": 400, "flag": 300, 
 #: Evidence kept in the page per cluster: its strongest links and a few co-actions each.
 MAX_LINKS_PER_CLUSTER = 12
 MAX_COACTIONS_PER_LINK = 3
+#: Evidence rows that say why an account joined a cluster without an edge of its own (see
+#: ``lockstep.detect``'s evidence): the signal and the side that joined. ``source``: account a
+#: first posted the object member b shared; ``forward``: account b reposted a's first post.
+JOINED_BY = {"source": "a", "forward": "b"}
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -141,6 +145,8 @@ def build_payload(data: ReportData, *, seed: int = 0) -> dict[str, Any]:
     ev = data.evidence.to_pydict()
     by_edge: dict[int, list[int]] = {}
     for r in range(data.evidence.num_rows):
+        if ev["signal"][r] in JOINED_BY:
+            continue  # shown per joined account below, not as a link's co-actions
         ka = key.get((ev["platform_a"][r], ev["account_a"][r]))
         kb = key.get((ev["platform_b"][r], ev["account_b"][r]))
         e = edge_index.get((ka, kb)) if ka is not None and kb is not None else None
@@ -180,6 +186,30 @@ def build_payload(data: ReportData, *, seed: int = 0) -> dict[str, Any]:
                               post("a", r), post("b", r), _f(ev["dt_seconds"][r], 3)])
             links[ci].append([k, len(rows), shown])
 
+    # Accounts that joined as a cluster's source or forwarder: per account, its rows (one per
+    # seeded object first, so the page shows different objects before more shares of one).
+    joined: dict[tuple[int, str, int], list[int]] = {}
+    for r in range(data.evidence.num_rows):
+        side, c = JOINED_BY.get(ev["signal"][r]), ev["cluster"][r]
+        if side is None or c not in cidx:
+            continue
+        k = key.get((ev[f"platform_{side}"][r], ev[f"account_{side}"][r]))
+        if k is not None:
+            joined.setdefault((cidx[c], ev["signal"][r], k), []).append(r)
+    sources: list[list[Any]] = [[] for _ in cluster_ids]
+    for (ci, sig, k), rows in sorted(joined.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][2], kv[0][1])):
+        if len(sources[ci]) >= MAX_LINKS_PER_CLUSTER:
+            continue
+        seen: dict[Any, int] = {}
+        nth = []
+        for r in rows:
+            nth.append(seen.get(ev["object"][r], 0))
+            seen[ev["object"][r]] = nth[-1] + 1
+        first = [r for _, r in sorted(zip(nth, rows))]
+        shown = [[-1, _clip(ev["object"][r], "object"), post("a", r), post("b", r), _f(ev["dt_seconds"][r], 3)]
+                 for r in first[:MAX_COACTIONS_PER_LINK]]
+        sources[ci].append([k, sig, len(rows), len(seen), shown])
+
     score_cols = [c for c in data.clusters.column_names if c not in ("rank", "cluster", "n_accounts", "reason")]
     return {
         "signals": data.signals,
@@ -213,7 +243,7 @@ def build_payload(data: ReportData, *, seed: int = 0) -> dict[str, Any]:
             "persona_flags": [[_clip(f, "flag") for f in data.cluster_flags.get(c, [])] for c in cluster_ids],
         },
         "edges": edges_out,
-        "evidence": {"links": links, "posts": post_rows, "texts": text_list,
+        "evidence": {"links": links, "sources": sources, "posts": post_rows, "texts": text_list,
                      "max_links": MAX_LINKS_PER_CLUSTER, "max_coactions": MAX_COACTIONS_PER_LINK},
         "timelines": {
             "bin_seconds": data.timelines.get("bin_seconds"),
