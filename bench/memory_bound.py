@@ -1,6 +1,6 @@
 """Peak memory of `lockstep ingest` over a generated file several times larger than the bound.
 
-    python bench/memory_bound.py --mb 2000 --bound-mb 600
+    python bench/memory_bound.py --mb 2000 --bound-mb 600 --duckdb-limit 128MB   # 518 MB, 96 s (2026-11-29)
     python bench/memory_bound.py --mb 48,200,400,800 --duckdb-limit 128MB   # peak against file size
 
 Writes a canonical CSV of ordinary posts (about 300 bytes a row) of ``--mb`` megabytes (several
