@@ -125,3 +125,43 @@ def test_no_payload_ran_opened_a_dialog_loaded_anything_or_became_markup(opened)
     assert all(h.startswith(("#", "http://", "https://")) for h in hrefs), [h for h in hrefs if not h.startswith("#")]
     for a in page.eval_on_selector_all("a[href^='http']", "as => as.map(a => a.rel)"):
         assert a == "noopener noreferrer nofollow"
+
+
+@pytest.fixture(scope="module")
+def seeded_report(tmp_path_factory):
+    """A campaign seeded by Telegram channels (tests/detect/test_quality.py): detect, report."""
+    import numpy as np
+    from tests.detect.conftest import insert
+    from tests.detect.test_quality import _background, _seeded_push
+
+    import lockstep
+    from lockstep import Workspace
+    from lockstep.report import write_report
+
+    root = tmp_path_factory.mktemp("seeded")
+    rng = np.random.default_rng(15)
+    with Workspace(root / "ws") as ws:
+        insert(ws, _background(rng) + _seeded_push(rng))
+        lockstep.detect(ws, ["rare-share"], seed=0)
+        write_report(ws, root / "report")
+    return root / "report"
+
+
+def test_a_cluster_lists_the_accounts_that_joined_it_as_its_source_with_their_posts(browser, seeded_report):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((seeded_report / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    page.locator("#cluster-table tbody tr[data-rank='1'] td").nth(1).click()
+    page.wait_for_selector("#detail-body table.members")
+    joined = page.locator("#detail-body .evidence-joined")
+    # Four channels posted the links first, a fifth forwarded them: one block each, with post pairs.
+    assert joined.count() == 5
+    text = page.locator("#detail-body").inner_text()
+    assert "Evidence: accounts that joined as the cluster's source or forwarder" in text
+    assert text.count("source: first posted 2 objects that members went on to share") == 4
+    assert "forwarder: reposted the first posts of 8 objects" in text
+    assert joined.nth(0).locator(".coaction").count() >= 1
+    assert errors == []
+    page.close()

@@ -126,3 +126,11 @@ def test_after_a_spark_scan_the_overview_counts_everything_scanned_not_only_the_
     assert (f"Scanned in place with Spark (s3a://bucket/<posts>/*.parquet): the counts above are of everything "
             f"scanned, 3 row(s) without a key left out. The workspace keeps the {kept_posts:,} posts of the "
             f"{kept_accounts:,} flagged accounts") in text
+
+
+def test_the_report_knows_every_kind_of_row_that_explains_why_an_account_joined_a_cluster():
+    from lockstep.detect._evidence import SOURCE_SIGNALS
+    from lockstep.report._html import JOINED_BY
+
+    # Which side of the row is the joined account, for each such signal the detector writes.
+    assert sorted(JOINED_BY) == sorted(SOURCE_SIGNALS)
