@@ -292,7 +292,7 @@ class CsvReader(_TableReader):
             accounts = slow.accounts
             if account_fields:
                 acc_rows = pa.table({
-                    "key": pa.array(_keys(cell, ["platform", "account_id", *account_fields]), pa.string()),
+                    "key": _keys(cell, ["platform", "account_id", *account_fields]),
                     "line": line_col, "created_us": created_us,
                 })
                 fast_acc = fast.accounts_by_key(acc_rows, lambda key: self._account(key, account_fields, override))
@@ -303,7 +303,7 @@ class CsvReader(_TableReader):
     def _account(key: str, account_fields: list[str], override: str | None) -> dict[str, Any] | None:
         import json
 
-        platform, account_id, *values = json.loads(key)
+        platform, account_id, *values = json.loads(key).values()
         acc = {f: (v if v is not None and v.strip() else None) for f, v in zip(account_fields, values, strict=True)}
         if all(v is None for v in acc.values()):
             return None
@@ -364,12 +364,17 @@ def _narrow(mask: Any, ok: Any) -> Any:
     return pa.array(m)
 
 
-def _keys(cells: dict[str, Any], fields: list[str]) -> list[str]:
-    import json
+def _keys(cells: dict[str, Any], fields: list[str]) -> Any:
+    """One JSON object per row of the given cells, in the order of ``fields`` (an absent field
+    is null): a key that tells every combination apart, and that ``_account`` reads back."""
+    import polars as pl
+    import pyarrow as pa
 
-    columns = [cells[f].to_pylist() if f in cells else None for f in fields]
     n = len(cells["account_id"])
-    return [json.dumps([c[i] if c is not None else None for c in columns]) for i in range(n)]
+    columns = {f"f{i}": pl.Series(cells[f]) if f in cells else pl.Series([None] * n, dtype=pl.String)
+               for i, f in enumerate(fields)}
+    keys = pl.DataFrame(columns).select(pl.struct(list(columns)).struct.json_encode()).to_series()
+    return keys.to_arrow().cast(pa.string())
 
 
 def _concat_accounts(a: Any, b: Any) -> Any:
