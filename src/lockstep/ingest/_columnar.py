@@ -369,8 +369,7 @@ class ColumnarCsv:
         self.path = path
         self.fmt = fmt
         self._urls: dict[str, tuple[list[str], list[str]]] = {}
-        self._accounts: Any = None  # (account, handle) pairs already observed, a polars frame
-        self._keys: Any = None  # account keys already observed (accounts_by_key), a polars frame
+        self._seen: dict[tuple[str, ...], Any] = {}  # account keys already observed, polars frames
         now = datetime.now(UTC)
         self.latest_us = (now + _LATEST_SLACK - EPOCH) // timedelta(microseconds=1)
 
@@ -469,16 +468,8 @@ class ColumnarCsv:
             return None
         firsts = (pl.from_arrow(rows).sort("line").group_by("key", maintain_order=True)
                   .agg(pl.col("line").first(), pl.col("created_us").first()))
-        # A key seen in an earlier block makes the same observation, which the workspace would
-        # drop as one it holds: skip it (building them cost 3 of the 5 s of a 210k-row file
-        # whose accounts recur). The memory of keys is bounded: past MAX_CACHE it starts again.
-        seen = self._keys
-        if seen is not None and seen.height > self.MAX_CACHE:
-            seen = None
-        if seen is not None:
-            firsts = firsts.join(seen, on="key", how="anti", maintain_order="left")
-        new = firsts.select("key")
-        self._keys = new if seen is None else pl.concat([seen, new])
+        # (Building the observations of recurring keys cost 3 of the 5 s of a 210k-row file.)
+        firsts = self._not_seen_before(firsts, ["key"])
         out = []
         for key, line, us in firsts.iter_rows():
             self._observation(out, build(key), line, us)
@@ -486,6 +477,25 @@ class ColumnarCsv:
             return None
         table = _rows_to_table(out, ACCOUNTS)
         return table.append_column("_primary", pa.array([False] * table.num_rows, pa.bool_()))
+
+    def _not_seen_before(self, firsts: Any, on: list[str]) -> Any:
+        """The rows of ``firsts`` (a polars frame) whose ``on`` columns no earlier block had.
+
+        A key seen in an earlier block makes the same observation, which the workspace would
+        drop as one it already holds: skipping it saves building it. The memory of keys is
+        bounded: past MAX_CACHE keys it starts again (the workspace still drops the repeats).
+        """
+        import polars as pl
+
+        name = tuple(on)
+        seen = self._seen.get(name)
+        if seen is not None and seen.height > self.MAX_CACHE:
+            seen = None
+        if seen is not None:
+            firsts = firsts.join(seen, on=on, how="anti", maintain_order="left")
+        new = firsts.select(on)
+        self._seen[name] = new if seen is None else pl.concat([seen, new])
+        return firsts
 
     def _observation(self, out: list[tuple[Any, ...]], acc: dict[str, Any] | None, line: int, us: int) -> None:
         """Append an observation built by the reader, stamped with this file, its line and time."""
@@ -513,14 +523,7 @@ class ColumnarCsv:
             return None
         pairs = ["account", "handle"]
         firsts = pl.from_arrow(rows).sort("line").unique(subset=pairs, keep="first", maintain_order=True)
-        seen = self._accounts
-        if seen is not None:
-            if seen.height > self.MAX_CACHE:
-                seen = None  # the workspace drops a repeated observation anyway
-            else:
-                firsts = firsts.join(seen, on=pairs, how="anti", maintain_order="left")
-        new = firsts.select(pairs)
-        self._accounts = new if seen is None else pl.concat([seen, new])
+        firsts = self._not_seen_before(firsts, pairs)
         if firsts.height == 0:
             return None
         plain_mask = firsts.select(
