@@ -467,21 +467,24 @@ def _cluster_sources(
         return clusters, 0, EVIDENCE_SCHEMA.empty_table()
     e = ctx.engine
     platform, account_id = ctx.account_names()
-    accs = pl.DataFrame({"platform": platform.to_pylist(), "account_id": account_id.to_pylist()}).with_row_index(
+    accs = pl.DataFrame({"platform": pl.Series(platform), "account_id": pl.Series(account_id)}).with_row_index(
         "acc").with_columns(pl.col("acc").cast(pl.Int64))
     cl = pl.from_arrow(clusters)
     cl_acc = cl.join(accs, on=["platform", "account_id"]).select("acc", "cluster")
     e.register_arrow("ls_src_cl", cl_acc.to_arrow())
+    # Each rare object's first post (every query below starts from it): computed once.
+    e.create_table(
+        f"{p}_first",
+        "SELECT obj, acc AS src, t AS t0, pid FROM ("
+        f"SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act"
+        ") AS x WHERE rn = 1",
+    )
     t = e.fetch_arrow(
-        f"""WITH f AS (
-  SELECT obj, acc AS src, t AS t0 FROM (
-    SELECT obj, acc, t, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
-  ) AS x WHERE rn = 1
-), n_first AS (
-  SELECT src, count(*) AS n_first FROM f GROUP BY src
+        f"""WITH n_first AS (
+  SELECT src, count(*) AS n_first FROM {p}_first GROUP BY src
 ), s AS (
   SELECT f.src, f.obj, c.cluster, a.acc
-  FROM f JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
+  FROM {p}_first AS f JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
   JOIN ls_src_cl AS c ON c.acc = a.acc
 ), seeded AS (
   SELECT src, obj, cluster FROM s GROUP BY src, obj, cluster HAVING count(DISTINCT acc) >= 2
@@ -499,21 +502,16 @@ JOIN size AS z ON z.cluster = k.cluster
 WHERE k.k >= 2 AND 2 * k.k >= nf.n_first AND 2 * sh.n_sharers >= z.n
   AND k.src NOT IN (SELECT acc FROM ls_src_cl)"""
     )
-    # A source of two clusters joins the one it seeds most (then the lower-numbered one).
-    src = pl.from_arrow(t).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    src = _one_cluster_each(t)
     evidence = []
     if src.height:
         # Its evidence: the objects it seeded in the cluster it joined (first posted, shared by
         # two or more members within the window), with each of those members' shares.
         e.register_arrow("ls_src_new", src.select("acc", "cluster").cast(cl_acc.schema).to_arrow())
         evidence.append(evidence_rows(e.fetch_arrow(
-            f"""WITH f AS (
-  SELECT obj, acc AS src, t AS t0, pid FROM (
-    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
-  ) AS x WHERE rn = 1
-), s AS (
+            f"""WITH s AS (
   SELECT f.obj, f.pid AS pid_a, a.pid AS pid_b, a.acc AS acc_b
-  FROM f JOIN ls_src_new AS n ON n.acc = f.src
+  FROM {p}_first AS f JOIN ls_src_new AS n ON n.acc = f.src
   JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
   JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = n.cluster
 ), seeded AS (
@@ -539,12 +537,8 @@ JOIN {p}_obj AS o ON o.obj = s.obj"""
     # reposts are at least half of its reposts.
     e.register_arrow("ls_src_cl", cl_acc.to_arrow())
     fw = e.fetch_arrow(
-        f"""WITH f AS (
-  SELECT obj, acc AS src, t AS t0, pid FROM (
-    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
-  ) AS x WHERE rn = 1
-), seeded AS (
-  SELECT f.pid, c0.cluster FROM f JOIN ls_src_cl AS c0 ON c0.acc = f.src
+        f"""WITH seeded AS (
+  SELECT f.pid, c0.cluster FROM {p}_first AS f JOIN ls_src_cl AS c0 ON c0.acc = f.src
   JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
   JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = c0.cluster
   GROUP BY f.pid, c0.cluster HAVING count(DISTINCT a.acc) >= 2
@@ -560,18 +554,14 @@ JOIN {p}_obj AS o ON o.obj = s.obj"""
 SELECT fwd.acc, fwd.cluster, fwd.k FROM fwd JOIN n_rep ON n_rep.acc = fwd.acc
 WHERE fwd.k >= 2 AND 2 * fwd.k >= n_rep.n AND fwd.acc NOT IN (SELECT acc FROM ls_src_cl)"""
     )
-    fw = pl.from_arrow(fw).sort(["acc", "k", "cluster"], descending=[False, True, False]).unique("acc", keep="first", maintain_order=True)
+    fw = _one_cluster_each(fw)
     if fw.height:
         # Its evidence: the seed posts of the cluster it joined that it reposted within the
         # window, named by the rare objects of each that the members shared.
         e.register_arrow("ls_fw_new", fw.select("acc", "cluster").cast(cl_acc.schema).to_arrow())
         evidence.append(evidence_rows(e.fetch_arrow(
-            f"""WITH f AS (
-  SELECT obj, acc AS src, t AS t0, pid FROM (
-    SELECT obj, acc, t, pid, row_number() OVER (PARTITION BY obj ORDER BY t, pid) AS rn FROM {p}_act
-  ) AS x WHERE rn = 1
-), sh AS (
-  SELECT f.obj, f.pid, c0.cluster, a.acc FROM f JOIN ls_src_cl AS c0 ON c0.acc = f.src
+            f"""WITH sh AS (
+  SELECT f.obj, f.pid, c0.cluster, a.acc FROM {p}_first AS f JOIN ls_src_cl AS c0 ON c0.acc = f.src
   JOIN {p}_act AS a ON a.obj = f.obj AND a.acc <> f.src AND a.t - f.t0 <= {int(window_us)}
   JOIN ls_src_cl AS c ON c.acc = a.acc AND c.cluster = c0.cluster
 ), seeded AS (
@@ -591,7 +581,7 @@ JOIN {ctx.accounts} AS bb ON bb.acc = r.acc
 JOIN {p}_obj AS o ON o.obj = objs.obj"""
         ), "forward"))
         e.drop("ls_fw_new")
-    e.drop("ls_src_cl")
+    e.drop("ls_src_cl", f"{p}_first")
     new = pl.concat([src.select("acc", "cluster", "k"), fw.select("acc", "cluster", "k").cast(src.select("acc", "cluster", "k").schema)])
     if new.height == 0:
         return clusters, 0, EVIDENCE_SCHEMA.empty_table()
@@ -603,6 +593,15 @@ JOIN {p}_obj AS o ON o.obj = objs.obj"""
         descending=[True] + [False] * 9,  # "source" rows before "forward" rows
     )
     return out.to_arrow().cast(CLUSTER_SCHEMA), add.height, ev.to_arrow().cast(EVIDENCE_SCHEMA)
+
+
+def _one_cluster_each(rows: pa.Table) -> Any:
+    """``(acc, cluster, k)`` rows, one per account: an account that qualifies for two clusters
+    joins the one where ``k`` (objects seeded or forwarded) is largest, then the lower-numbered."""
+    import polars as pl
+
+    return (pl.from_arrow(rows).sort(["acc", "k", "cluster"], descending=[False, True, False])
+            .unique("acc", keep="first", maintain_order=True))
 
 
 def detect(workspace: Any, signals: Any = None, *, write: bool = True, **params: Any) -> Detection:
