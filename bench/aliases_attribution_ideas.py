@@ -36,7 +36,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lockstep.aliases import HellingerVectorizer
-from lockstep.aliases._evaluation import _ATTRIBUTION_VIEW_DEFS, HELLINGER_VIEWS, c50_authors
+from lockstep.aliases._evaluation import (
+    _ATTRIBUTION_VIEW_DEFS,
+    HELLINGER_VIEWS,
+    attribution_view,
+    c50_authors,
+)
 from lockstep.aliases._features import clean_text
 from lockstep.aliases._topic import CONTENT_TOKENS, content_stop_words
 
@@ -73,9 +78,7 @@ def self_train(xtr, ytr, xho, yho, fractions=(0.3, 0.5, 0.7, 1.0), rounds: int =
     classes = np.array(sorted(set(ytr)))
     vecs = {}
     for name in ("char", "masked", "word"):
-        prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
-        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+        prep, vec = attribution_view(name)
         # The vocabulary from the labelled and unlabelled texts together (transductive, no labels).
         vec.fit([prep(t) for t in (*xtr, *xho)])
         vecs[name] = (vec.transform([prep(t) for t in xtr]), vec.transform([prep(t) for t in xho]))
@@ -116,9 +119,7 @@ def feature_bagging(xtr, ytr, xho, yho, n_bags: int = 8, fracs=(0.3, 0.5), c: fl
     bagged = {f: 0 for f in fracs}
     t0 = time.process_time()
     for name in ("char", "masked", "word"):
-        prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
-        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+        prep, vec = attribution_view(name)
         a = vec.fit_transform([prep(t) for t in xtr]).tocsc()
         b = vec.transform([prep(t) for t in xho]).tocsc()
         full = full + zs(LinearSVC(C=c).fit(a, ytr).decision_function(b))
@@ -151,9 +152,7 @@ def classifiers(xtr, ytr, xho, yho) -> None:
     totals = {k: 0 for k in makers}
     t0 = time.process_time()
     for name in ("char", "masked", "word"):
-        prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
-        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+        prep, vec = attribution_view(name)
         a = vec.fit_transform([prep(t) for t in xtr])
         b = vec.transform([prep(t) for t in xho])
         for k, make in makers.items():
@@ -173,9 +172,7 @@ def recency(xtr, ytr, xho, yho, n_train: int, alphas=(1.0, 3.0), c: float = 3.0)
     totals = {a: 0 for a in (0.0, *alphas)}
     t0 = time.process_time()
     for name in ("char", "masked", "word"):
-        prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
-        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+        prep, vec = attribution_view(name)
         a = vec.fit_transform([prep(t) for t in xtr])
         b = vec.transform([prep(t) for t in xho])
         for alpha in totals:

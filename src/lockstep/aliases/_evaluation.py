@@ -99,6 +99,18 @@ ATTRIBUTION_VIEWS = ("char", "masked", "word")
 HELLINGER_VIEWS = frozenset({"char", "word"})
 
 
+def attribution_view(name: str) -> tuple[Callable[[str], str], Any]:
+    """An attribution view by name: its text preparation and its (unfitted) vectoriser."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from lockstep.aliases._features import HellingerVectorizer
+
+    prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
+    common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
+    vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+    return prep, vec
+
+
 def _style_classifier(train: list[str], y: list[str], *, c: float = 3.0, views=ATTRIBUTION_VIEWS):
     """Attribution: one linear SVM per view, z-scored decision values summed.
 
@@ -109,16 +121,11 @@ def _style_classifier(train: list[str], y: list[str], *, c: float = 3.0, views=A
     latest held out, since C50test is later in time than C50train); C50test was not used
     (bench/aliases_attribution_cv.py).
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
-
-    from lockstep.aliases._features import HellingerVectorizer
 
     fitted = []
     for name in views:
-        prep, kw = _ATTRIBUTION_VIEW_DEFS[name]
-        common = dict(min_df=2, max_features=300_000, dtype=np.float32, **kw)
-        vec = HellingerVectorizer(**common) if name in HELLINGER_VIEWS else TfidfVectorizer(sublinear_tf=True, **common)
+        prep, vec = attribution_view(name)
         x = vec.fit_transform([prep(t) for t in train])
         clf = LinearSVC(C=c).fit(x, y)
         fitted.append((prep, vec, clf))
