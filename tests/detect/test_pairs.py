@@ -77,6 +77,24 @@ def test_pair_counts_gives_the_raw_windowed_edges_with_cnt_directed_weights(work
     ]
 
 
+def test_pair_counts_include_pairs_exactly_one_window_apart_and_never_an_account_with_itself(workspace):
+    ws = workspace([
+        post("a", 100, "a1", repost_of="x"),
+        post("a", 105, "a2", repost_of="x"),   # a with itself: no pair
+        post("b", 110, "b1", repost_of="x"),   # 10 s after a1: the window is inclusive
+        post("c", 115.5, "c1", repost_of="x"),  # 10.5 s after a2: outside
+        post("b", 120, "b2", repost_of="y"),
+        post("c", 120, "c2", repost_of="y"),   # the same second as b2
+    ])
+    t = pair_counts(ws, "co-repost", 10)
+    assert t.select(["account_a", "account_b", "n_pairs", "n_objects", "n_posts_a", "n_posts_b", "median_dt_s"]).to_pylist() == [
+        {"account_a": "a", "account_b": "b", "n_pairs": 2, "n_objects": 1, "n_posts_a": 2, "n_posts_b": 1,
+         "median_dt_s": 7.5},  # a1-b1 10 s, a2-b1 5 s
+        {"account_a": "b", "account_b": "c", "n_pairs": 2, "n_objects": 2, "n_posts_a": 2, "n_posts_b": 2,
+         "median_dt_s": 2.75},  # b1-c1 5.5 s, b2-c2 0 s
+    ]
+
+
 def test_co_link_pairs_accounts_across_platforms_on_the_same_normalised_url(workspace):
     url = "https://example.org/story"
     ws = workspace([

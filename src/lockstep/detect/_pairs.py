@@ -139,6 +139,8 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
     e.create_table(f"{p}_act", f"SELECT pid, acc, t, obj, bucket FROM {p}_act0 {heavy_filter}")
     e.drop(f"{p}_act0")
 
+    if _pairs_stay_local(det, e):
+        return _finish(det, ctx, p, window_s, w_us, _raw_edge_stats_local(det, ctx, p, w_us))
     # The band join: same bucket (each unordered pair once: a post carries an object once, so pid
     # orders the pairs of one object) plus the next bucket.
     cols = "l.pid AS pid_x, r.pid AS pid_y, l.acc AS acc_x, r.acc AS acc_y, l.obj AS obj, l.t AS t_x, r.t AS t_y"
@@ -168,6 +170,12 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     det.n_pairs_ = e.count(f"{p}_pairs")
     # Sorted here (one integer sort) rather than by the engine: the same order, ORDER BY acc_a, acc_b.
     cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts)
+    return _finish(det, ctx, p, window_s, w_us, cand)
+
+
+def _finish(det: Detector, ctx: Any, p: str, window_s: float, w_us: int, cand: pa.Table) -> Detector:
+    """From the candidate edges: the null model, the kept edges with names, the evidence."""
+    e = ctx.engine
     null = det.null_model_
     n = cand.num_rows
     n_shared = pa.nulls(n, pa.int64())
@@ -211,6 +219,30 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     det.evidence_ = restrict_evidence(det.screened_evidence_, det.edges_)
     det.n_edges_kept_ = int(pc.sum(kept).as_py() or 0) if n else 0
     return det
+
+
+def _pairs_stay_local(det: Detector, e: Any) -> bool:
+    """Whether the co-actions can be formed and counted in this process, never stored in the engine.
+
+    Only raw counts need nothing more of them: the null models and the evidence query the
+    co-action table, and a detector that refines its pairs (near-text) does so in the engine.
+    """
+    return ("in_process" in e.capabilities and det.null_model_ is None and not det.evidence
+            and type(det).refine_pairs is Detector.refine_pairs)
+
+
+def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Table:
+    """The candidate edges of :func:`_edge_stats`, the co-actions formed locally (:func:`band_pairs`)."""
+    from lockstep.detect._pair_stats import band_pairs
+
+    e = ctx.engine
+    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
+    cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
+    del act
+    pairs = band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us)
+    del cols
+    det.n_pairs_ = int(pairs["obj"].size)
+    return _group_locally(e, p, pairs, det.count_column, int(det.min_count), ctx.n_accounts)
 
 
 def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
@@ -308,8 +340,11 @@ def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: i
     pairs co-act once, and their statistics follow from that pass alone (one object, one post a
     side, Δt itself). Distinct counts and medians, which are costly, run only on the pairs that
     co-act more than once and can still reach ``min_count`` (a pair's objects never outnumber its
-    co-actions).
+    co-actions). An engine that runs in this process groups the fetched co-actions locally
+    instead (:mod:`._pair_stats`): the same table, faster.
     """
+    if "in_process" in e.capabilities:
+        return _edge_stats_local(e, p, count_column, min_count, n_accounts)
     e.create_table(
         f"{p}_agg",
         f"SELECT acc_a, acc_b, count(*) AS n, min(obj) AS obj, min(abs(t_b - t_a)) AS dt "
@@ -348,6 +383,34 @@ WHERE c.{count_column} >= {min_count}"""
     )
     obj = e.fetch_arrow(f"SELECT obj, CAST(weight AS DOUBLE) AS weight FROM {p}_obj")
     return _merge_sorted(single, multi, obj, n_accounts)
+
+
+def _edge_stats_local(e: Any, p: str, count_column: str, min_count: int, n_accounts: int) -> pa.Table:
+    """:func:`_edge_stats` by :func:`~lockstep.detect._pair_stats.group_pair_stats` on the fetched co-actions."""
+    x = e.fetch_arrow(f"SELECT acc_a, acc_b, obj, pid_a, pid_b, abs(t_b - t_a) AS dt FROM {p}_pairs")
+    cols = {name: _numpy(x[name], np.int64) for name in x.column_names}
+    del x
+    return _group_locally(e, p, cols, count_column, min_count, n_accounts)
+
+
+def _group_locally(e: Any, p: str, pairs: dict[str, np.ndarray], count_column: str, min_count: int,
+                   n_accounts: int) -> pa.Table:
+    """Candidate edges (``_CAND_SCHEMA``) of co-actions held as arrays (``band_pairs``' columns)."""
+    from lockstep.detect._pair_stats import group_pair_stats
+
+    if pairs["obj"].size == 0:
+        return _CAND_SCHEMA.empty_table()
+    obj = e.fetch_arrow(f"SELECT obj, CAST(weight AS DOUBLE) AS weight FROM {p}_obj")
+    fixed = np.zeros(obj.num_rows, np.int64)
+    fixed[_numpy(obj["obj"], np.int64)] = np.floor(_numpy(obj["weight"], np.float64) * _FIXED + 0.5).astype(np.int64)
+    st = group_pair_stats(pairs["acc_a"], pairs["acc_b"], pairs["obj"], pairs["pid_a"], pairs["pid_b"], pairs["dt"],
+                          fixed, n_accounts=n_accounts, min_count=min_count, count_column=count_column)
+    pairs.clear()
+    return pa.table({
+        "acc_a": st["acc_a"], "acc_b": st["acc_b"], "n_pairs": st["n_pairs"], "n_objects": st["n_objects"],
+        "n_posts_a": st["n_posts_a"], "n_posts_b": st["n_posts_b"],
+        "strength": st["strength_fixed"].astype(np.float64) / _FIXED, "median_dt_s": st["median_dt_us"] / 1e6,
+    }, schema=_CAND_SCHEMA)
 
 
 def _numpy(col: pa.ChunkedArray | pa.Array, dtype: Any) -> np.ndarray:

@@ -22,7 +22,9 @@ class DuckDBEngine(Engine):
 
     name: ClassVar[str] = "duckdb"
     dialect: ClassVar[str] = "duckdb"
-    capabilities: ClassVar[frozenset[str]] = frozenset({"range_window", "python_udf", "temp_tables"})
+    # in_process: query results are in this process's memory, so a detector may fetch a large
+    # intermediate table and work on it locally (a copy, not a transfer over the network).
+    capabilities: ClassVar[frozenset[str]] = frozenset({"range_window", "python_udf", "temp_tables", "in_process"})
 
     def __init__(self, con: Any):
         self.con = con

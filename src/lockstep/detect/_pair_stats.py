@@ -1,0 +1,214 @@
+"""Per account pair statistics of the co-actions, computed in this process (numba).
+
+The engine-neutral way (``_pairs._edge_stats``) groups the co-action table by account pair in
+SQL: a hash aggregate over every co-action, a join back for the pairs that co-act more than
+once, and two fetches. Where the engine runs in this process (DuckDB), fetching the co-actions
+once and grouping them here is ~3x faster on millions of them: one integer sort puts each pair's
+co-actions together, and one compiled pass counts them. Most pairs co-act once; the few that
+co-act more often sort their handful of objects, posts and delays in place. The results are the
+SQL's, bit for bit (strength is a fixed-point integer sum; the median interpolates as DuckDB's
+``quantile_cont`` does), which a test checks on random co-actions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+try:
+    from numba import njit, prange
+except ImportError:  # pragma: no cover - numba is a dependency
+    def njit(*args: Any, **kwargs: Any) -> Any:
+        return args[0] if args and callable(args[0]) else (lambda f: f)
+
+    prange = range
+
+__all__ = ["band_pairs", "group_pair_stats"]
+
+
+@njit(cache=True, nogil=True)
+def _n_distinct_sorted(x: np.ndarray) -> int:  # pragma: no cover - compiled
+    k = 1
+    for i in range(1, x.size):
+        if x[i] != x[i - 1]:
+            k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _run_starts(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    """Where each run of equal values of the sorted ``key`` starts, and ``key.size`` last."""
+    n = key.size
+    k = 0
+    for i in range(n):
+        if i == 0 or key[i] != key[i - 1]:
+            k += 1
+    starts = np.empty(k + 1, np.int64)
+    k = 0
+    for i in range(n):
+        if i == 0 or key[i] != key[i - 1]:
+            starts[k] = i
+            k += 1
+    starts[k] = n
+    return starts
+
+
+@njit(cache=True, parallel=True)
+def _group_stats(
+    starts: np.ndarray, order: np.ndarray, obj: np.ndarray, pid_a: np.ndarray, pid_b: np.ndarray,
+    dt: np.ndarray, weight_fixed: np.ndarray,
+) -> tuple[np.ndarray, ...]:  # pragma: no cover - compiled
+    """Statistics of each group ``order[starts[g]:starts[g + 1]]`` of co-action rows.
+
+    Groups are independent, so they run in parallel (the rows are read in random order: the
+    time goes into memory latency, which two threads hide better than one).
+    """
+    n_groups = starts.size - 1
+    n_pairs = np.empty(n_groups, np.int64)
+    n_objects = np.empty(n_groups, np.int64)
+    n_posts_a = np.empty(n_groups, np.int64)
+    n_posts_b = np.empty(n_groups, np.int64)
+    strength = np.empty(n_groups, np.int64)
+    median_us = np.empty(n_groups, np.float64)
+    for g in prange(n_groups):
+        start = starts[g]
+        size = starts[g + 1] - start
+        n_pairs[g] = size
+        if size == 1:
+            r = order[start]
+            n_objects[g] = 1
+            n_posts_a[g] = 1
+            n_posts_b[g] = 1
+            strength[g] = weight_fixed[obj[r]]
+            median_us[g] = float(dt[r])
+            continue
+        o = np.empty(size, np.int64)
+        a = np.empty(size, np.int64)
+        b = np.empty(size, np.int64)
+        d = np.empty(size, np.int64)
+        for j in range(size):
+            r = order[start + j]
+            o[j] = obj[r]
+            a[j] = pid_a[r]
+            b[j] = pid_b[r]
+            d[j] = dt[r]
+        o.sort()
+        k = 1
+        fixed = weight_fixed[o[0]]
+        for j in range(1, size):
+            if o[j] != o[j - 1]:
+                k += 1
+                fixed += weight_fixed[o[j]]
+        n_objects[g] = k
+        strength[g] = fixed
+        a.sort()
+        b.sort()
+        n_posts_a[g] = _n_distinct_sorted(a)
+        n_posts_b[g] = _n_distinct_sorted(b)
+        d.sort()
+        if size % 2 == 1:
+            median_us[g] = float(d[size // 2])
+        else:
+            # DuckDB's quantile_cont interpolation, lo + 0.5 * (hi - lo), for the same bits.
+            lo = float(d[size // 2 - 1])
+            median_us[g] = lo + 0.5 * (float(d[size // 2]) - lo)
+    return n_pairs, n_objects, n_posts_a, n_posts_b, strength, median_us
+
+
+@njit(cache=True, nogil=True)
+def _band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int,
+                fill: bool, out: tuple[np.ndarray, ...]) -> int:  # pragma: no cover - compiled
+    """Count (``fill`` false) or write the in-window pairs of actions sorted by (object, time)."""
+    acc_a, acc_b, obj_out, pid_a, pid_b, dt = out
+    n = obj.size
+    k = 0
+    for i in range(n):
+        j = i + 1
+        while j < n and obj[j] == obj[i] and t[j] - t[i] <= w_us:
+            if acc[j] != acc[i]:
+                if fill:
+                    x, y = (i, j) if acc[i] < acc[j] else (j, i)
+                    acc_a[k] = acc[x]
+                    acc_b[k] = acc[y]
+                    obj_out[k] = obj[i]
+                    pid_a[k] = pid[x]
+                    pid_b[k] = pid[y]
+                    dt[k] = t[j] - t[i]
+                k += 1
+            j += 1
+    return k
+
+
+def band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int) -> dict[str, np.ndarray]:
+    """Every pair of actions on one object by two accounts at most ``w_us`` apart, each once.
+
+    The local form of the band join of :mod:`._pairs` (the same pairs): the actions (int64
+    arrays) sorted by object and time, each paired with the later actions of its object inside
+    the window. Returns ``acc_a < acc_b``, ``obj``, ``pid_a``, ``pid_b`` (the posts on each
+    side) and ``dt`` (``|Δt|``, µs).
+    """
+    names = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "dt")
+    empty = tuple(np.empty(0, np.int64) for _ in names)
+    n = _band_pairs(obj, t, acc, pid, int(w_us), False, empty)
+    out = tuple(np.empty(n, np.int64) for _ in names)
+    _band_pairs(obj, t, acc, pid, int(w_us), True, out)
+    return dict(zip(names, out, strict=True))
+
+
+def group_pair_stats(
+    acc_a: np.ndarray, acc_b: np.ndarray, obj: np.ndarray, pid_a: np.ndarray, pid_b: np.ndarray,
+    dt_us: np.ndarray, weight_fixed: np.ndarray, *, n_accounts: int, min_count: int, count_column: str,
+) -> dict[str, np.ndarray]:
+    """Statistics of each account pair's co-actions, pairs in ``(acc_a, acc_b)`` order.
+
+    Parameters
+    ----------
+    acc_a, acc_b, obj, pid_a, pid_b, dt_us
+        One entry per co-action (int64): the two accounts (``acc_a < acc_b``), the object, the two
+        posts and ``|t_b - t_a|`` in microseconds.
+    weight_fixed
+        Each object's inverse-popularity weight in fixed point (an integer number of 2⁻⁴⁰),
+        indexed by ``obj``.
+    n_accounts, min_count, count_column
+        Account ids are below ``n_accounts``; pairs whose ``count_column`` (``n_pairs`` or
+        ``n_objects``) is under ``min_count`` are left out.
+
+    Returns
+    -------
+    dict of arrays: ``acc_a, acc_b, n_pairs, n_objects, n_posts_a, n_posts_b``, ``strength_fixed``
+    (the summed weights of the distinct objects, fixed point) and ``median_dt_us``.
+    """
+    from lockstep.detect._pairs import _sort_int64
+
+    n = acc_a.size
+    m = max(int(n_accounts), int(acc_a.max()) + 1 if n else 0, int(acc_b.max()) + 1 if n else 0, 1)
+    row_bits = max(1, int(max(n, 1) - 1).bit_length())
+    packs = (m * m - 1).bit_length() + row_bits <= 63
+    if packs:
+        # One sort of (pair key, row) packed into an integer: pairs together, rows in order.
+        packed = _sort_int64(((acc_a * m + acc_b) << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
+        order = packed & np.int64((1 << row_bits) - 1)
+        key = packed >> np.int64(row_bits)
+        del packed
+    else:
+        # Pair keys too wide for one integer: number the distinct pairs in sorted order instead.
+        order = np.lexsort((acc_b, acc_a))
+        a_s, b_s = acc_a[order], acc_b[order]
+        new = np.ones(n, bool)
+        new[1:] = (a_s[1:] != a_s[:-1]) | (b_s[1:] != b_s[:-1])
+        key = np.cumsum(new) - 1
+    starts = _run_starts(key)
+    n_pairs, n_objects, n_posts_a, n_posts_b, strength, median = _group_stats(
+        starts, order, obj, pid_a, pid_b, dt_us, weight_fixed)
+    first = starts[:-1]
+    if packs:
+        a, b = key[first] // m, key[first] % m
+    else:
+        a, b = a_s[first], b_s[first]
+    cols = {"acc_a": a, "acc_b": b, "n_pairs": n_pairs, "n_objects": n_objects, "n_posts_a": n_posts_a,
+            "n_posts_b": n_posts_b, "strength_fixed": strength, "median_dt_us": median}
+    if min_count > 1:
+        keep = cols[count_column] >= min_count
+        cols = {name: v[keep] for name, v in cols.items()}
+    return cols

@@ -1,0 +1,92 @@
+"""The in-process grouping of co-actions gives the engine-neutral SQL's candidate edges, bit for bit."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from lockstep.detect._pairs import _edge_stats
+from lockstep.engines import DuckDBEngine
+
+
+class SqlOnlyDuckDB(DuckDBEngine):
+    """DuckDB without the in-process shortcut: the SQL every engine runs."""
+
+    capabilities = DuckDBEngine.capabilities - {"in_process"}
+
+
+def co_actions(seed: int, n: int, n_accounts: int, n_objects: int) -> tuple[pa.Table, pa.Table]:
+    """Random co-actions (accounts ordered within a pair, repeated posts and delays, ties) and object weights."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, n_accounts, n)
+    y = (x + rng.integers(1, n_accounts, n)) % n_accounts
+    t_a = rng.integers(0, 10**9, n)
+    pairs = pa.table({
+        "acc_a": np.minimum(x, y), "acc_b": np.maximum(x, y),
+        # few posts and objects per pair, so that pairs co-act several times on one object and post
+        "pid_a": rng.integers(0, 40, n), "pid_b": rng.integers(0, 40, n),
+        "t_a": t_a, "t_b": t_a + rng.choice([-7, 0, 3, 3, 1_000_001, 59_999_999], n),
+        "obj": rng.integers(0, n_objects, n),
+    })
+    n_acc = rng.integers(2, 5000, n_objects)
+    obj = pa.table({"obj": np.arange(n_objects), "weight": np.log(3) / np.log1p(n_acc)})
+    return pairs, obj
+
+
+@pytest.mark.parametrize("count_column", ["n_objects", "n_pairs"])
+@pytest.mark.parametrize("min_count", [1, 2, 3])
+@pytest.mark.parametrize("n_accounts", [30, 3_000_000_000])  # the second too wide to pack into one integer
+def test_local_grouping_equals_the_sql_grouping(count_column, min_count, n_accounts):
+    pairs, obj = co_actions(seed=min_count, n=20_000, n_accounts=min(n_accounts, 60), n_objects=25)
+    if n_accounts > 60:  # account ids spread over the whole range
+        pairs = pairs.set_column(0, "acc_a", pa.array(pairs["acc_a"].to_numpy() * 50_000_000))
+        pairs = pairs.set_column(1, "acc_b", pa.array(pairs["acc_b"].to_numpy() * 50_000_000))
+    con = duckdb.connect()
+    con.register("pairs_in", pairs)
+    con.register("obj_in", obj)
+    con.execute("CREATE TEMP TABLE t_pairs AS SELECT * FROM pairs_in")
+    con.execute("CREATE TEMP TABLE t_obj AS SELECT * FROM obj_in")
+    sql = _edge_stats(SqlOnlyDuckDB(con), "t", count_column, min_count, n_accounts)
+    local = _edge_stats(DuckDBEngine(con), "t", count_column, min_count, n_accounts)
+    assert sql.num_rows > 100
+    assert int(np.max(sql["n_pairs"].to_numpy())) >= 3  # pairs that co-act often are in the test
+    assert local.equals(sql)
+
+
+def test_local_grouping_of_no_co_actions_is_empty():
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE t_pairs (acc_a BIGINT, acc_b BIGINT, pid_a BIGINT, pid_b BIGINT, "
+                "t_a BIGINT, t_b BIGINT, obj BIGINT)")
+    con.execute("CREATE TEMP TABLE t_obj (obj BIGINT, weight DOUBLE)")
+    local = _edge_stats(DuckDBEngine(con), "t", "n_objects", 1, 10)
+    assert local.num_rows == 0
+    assert local.schema == _edge_stats(SqlOnlyDuckDB(con), "t", "n_objects", 1, 10).schema
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory):
+    from lockstep.simulate import simulate
+    from lockstep.workspace import Workspace
+
+    d = tmp_path_factory.mktemp("pair_stats")
+    paths = simulate("demo", seed=2).write(d / "posts.parquet")
+    ws = Workspace(d / "ws")
+    ws.ingest(paths["posts"])
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("signal", ["co-repost", "co-link", "co-hashtag", "identical-text", "co-reply"])
+def test_raw_counts_formed_in_process_equal_the_engine_band_join(demo_workspace, signal):
+    from lockstep.detect import get_detector
+
+    def raw(engine):
+        det = get_detector(signal, window=900, min_count=1, null=None, max_pairs_per_object=None, evidence=False)
+        return det.fit(demo_workspace, engine=engine)
+
+    local, sql = raw("duckdb"), raw(SqlOnlyDuckDB(demo_workspace.con))
+    assert local.edges_.num_rows > 20
+    assert local.n_pairs_ == sql.n_pairs_
+    assert local.edges_.equals(sql.edges_)
