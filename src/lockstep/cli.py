@@ -55,7 +55,7 @@ def version() -> None:
 
 
 def main() -> None:
-    from lockstep._hugepages import disable_hugepage_advice
+    from lockstep._hugepages import disable_hugepages
 
-    disable_hugepage_advice()
+    disable_hugepages()
     app()

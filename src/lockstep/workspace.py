@@ -279,16 +279,18 @@ class Workspace:
         list of IngestResult
             One per file, with ``n_read = n_accepted + n_duplicates + n_rejected``.
         """
+        from lockstep._hugepages import no_hugepages
         from lockstep.ingest import ingest_file, open_source
 
         if self.read_only:
             raise WorkspaceError(f"{self.path}: opened read-only")
         results = []
-        for file in _expand(paths):
-            for source in open_source(str(file)):
-                results.append(
-                    ingest_file(self, source, format=format, mapping=mapping, platform=platform, progress=progress)
-                )
+        with no_hugepages():
+            for file in _expand(paths):
+                for source in open_source(str(file)):
+                    results.append(
+                        ingest_file(self, source, format=format, mapping=mapping, platform=platform, progress=progress)
+                    )
         return results
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lockstep._hugepages import no_hugepage_advice
+from lockstep._hugepages import no_hugepages
 from lockstep.detect._base import Detector, parse_window
 from lockstep.detect._evidence import EVIDENCE_SCHEMA, empty_evidence, evidence_for_kept, restrict_evidence
 from lockstep.detect._null import bh_fdr, score_edges
@@ -71,7 +71,7 @@ def run_detector(det: Detector, ctx: Any, *, seed: int = 0) -> Detector:
     det._validate_params()
     started = time.perf_counter()
     try:
-        with no_hugepage_advice():
+        with no_hugepages():
             return _run(det, ctx, seed)
     finally:
         det.seconds_ = time.perf_counter() - started
