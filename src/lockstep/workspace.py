@@ -137,6 +137,9 @@ class Workspace:
         self.con.execute("SET enable_progress_bar = false")
         self._init_schema()
         self.recovered_ = self._recover()
+        #: Bumped by every ingest: what was built from the posts before (the detectors' indexes)
+        #: is stale after it.
+        self.generation = 0
 
     def _recover(self) -> list[str]:
         """Remove the partial rows of ingests that were interrupted (killed, crashed)."""
@@ -285,6 +288,7 @@ class Workspace:
         if self.read_only:
             raise WorkspaceError(f"{self.path}: opened read-only")
         results = []
+        self.generation += 1
         with no_hugepages():
             for file in _expand(paths):
                 for source in open_source(str(file)):

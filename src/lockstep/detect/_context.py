@@ -59,6 +59,13 @@ class Context:
 
     def build(self) -> None:
         e = self.engine
+        stamp = self._stamp()
+        cached = getattr(self.workspace, "_detect_index", None)
+        if stamp is not None and cached is not None and cached[0] == stamp and self._tables_present():
+            # Built by an earlier run on this connection from the same posts: reused (each
+            # `pair_counts` or `fit` opens a context; rebuilding cost ~0.3 s per 1M posts).
+            _, self.n_posts, self.n_accounts, self._names = cached
+            return
         e.create_table(
             self.accounts,
             "SELECT platform, account_id, "
@@ -76,6 +83,25 @@ class Context:
         )
         self.n_posts = e.count(self.posts)
         self.n_accounts = e.count(self.accounts)
+        if stamp is not None:
+            self.workspace._detect_index = (stamp, self.n_posts, self.n_accounts, None)
+
+    def _stamp(self) -> tuple[Any, ...] | None:
+        """What the indexes were built from, where they outlive the context: an in-process engine's
+        temporary tables stay on the workspace's connection. None elsewhere (never reused)."""
+        e = self.engine
+        ws = self.workspace
+        if "in_process" not in e.capabilities or getattr(e, "con", None) is not getattr(ws, "con", None):
+            return None
+        # The generation changes with every ingest; count and last row id catch other edits.
+        n, last = e.fetch_arrow("SELECT count(*) AS n, max(rowid) AS last FROM posts").to_pylist()[0].values()
+        return (id(ws.con), getattr(ws, "generation", None), n, last)
+
+    def _tables_present(self) -> bool:
+        return self.engine.scalar(
+            "SELECT count(*) FROM duckdb_tables() WHERE temporary "
+            f"AND table_name IN ('{self.posts}', '{self.accounts}')"
+        ) == 2
 
     def account_names(self) -> tuple[pa.Array, pa.Array]:
         """``(platform, account_id)`` arrays indexed by ``acc`` (fetched once per context)."""
@@ -87,6 +113,9 @@ class Context:
             pos[acc] = np.arange(acc.size)
             idx = pa.array(pos)
             self._names = (t["platform"].combine_chunks().take(idx), t["account_id"].combine_chunks().take(idx))
+            cached = getattr(self.workspace, "_detect_index", None)
+            if cached is not None and cached[1:3] == (self.n_posts, self.n_accounts) and cached[3] is None:
+                self.workspace._detect_index = (*cached[:3], self._names)
         return self._names
 
     def has_values(self, column: str) -> bool:

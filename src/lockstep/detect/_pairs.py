@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -284,8 +285,15 @@ def _account_names(ctx: Any, acc_a: pa.ChunkedArray, acc_b: pa.ChunkedArray) -> 
     platform, account_id = ctx.account_names()
     a = pa.array(acc_a.to_numpy() if acc_a.num_chunks else np.zeros(0, np.int64))
     b = pa.array(acc_b.to_numpy() if acc_b.num_chunks else np.zeros(0, np.int64))
-    return {"platform_a": platform.take(a), "account_a": account_id.take(a),
-            "platform_b": platform.take(b), "account_b": account_id.take(b)}
+    jobs = {"platform_a": (platform, a), "account_a": (account_id, a),
+            "platform_b": (platform, b), "account_b": (account_id, b)}
+    if len(a) < 1_000_000:
+        return {k: names.take(idx) for k, (names, idx) in jobs.items()}
+    # Millions of edges: four string gathers, mostly the faulting-in of fresh memory, which two
+    # threads do side by side (pyarrow releases the GIL).
+    with ThreadPoolExecutor(2) as pool:
+        futures = {k: pool.submit(names.take, idx) for k, (names, idx) in jobs.items()}
+        return {k: f.result() for k, f in futures.items()}
 
 
 def _heavy_objects(e: Any, p: str, w_us: int, max_pairs: int) -> pa.Table:
