@@ -37,17 +37,26 @@ def _n_distinct_sorted(x: np.ndarray) -> int:  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _run_starts(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    """Where each run of equal values of the sorted ``key`` starts, and ``key.size`` last."""
+def _pack(acc_a: np.ndarray, acc_b: np.ndarray, m: int, row_bits: int) -> np.ndarray:  # pragma: no cover - compiled
+    """``(acc_a * m + acc_b) << row_bits | row``: the pair key and the row in one integer."""
+    out = np.empty(acc_a.size, np.int64)
+    for i in range(acc_a.size):
+        out[i] = ((acc_a[i] * m + acc_b[i]) << row_bits) | i
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _run_starts(key: np.ndarray, shift: int) -> np.ndarray:  # pragma: no cover - compiled
+    """Where each run of equal ``key >> shift`` (``key`` sorted) starts, and ``key.size`` last."""
     n = key.size
     k = 0
     for i in range(n):
-        if i == 0 or key[i] != key[i - 1]:
+        if i == 0 or (key[i] >> shift) != (key[i - 1] >> shift):
             k += 1
     starts = np.empty(k + 1, np.int64)
     k = 0
     for i in range(n):
-        if i == 0 or key[i] != key[i - 1]:
+        if i == 0 or (key[i] >> shift) != (key[i - 1] >> shift):
             starts[k] = i
             k += 1
     starts[k] = n
@@ -56,10 +65,11 @@ def _run_starts(key: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
 
 @njit(cache=True, parallel=True)
 def _group_stats(
-    starts: np.ndarray, order: np.ndarray, obj: np.ndarray, pid_a: np.ndarray, pid_b: np.ndarray,
+    starts: np.ndarray, rows: np.ndarray, row_mask: int, obj: np.ndarray, pid_a: np.ndarray, pid_b: np.ndarray,
     dt: np.ndarray, weight_fixed: np.ndarray,
 ) -> tuple[np.ndarray, ...]:  # pragma: no cover - compiled
-    """Statistics of each group ``order[starts[g]:starts[g + 1]]`` of co-action rows.
+    """Statistics of each group ``rows[starts[g]:starts[g + 1]] & row_mask`` of co-action rows
+    (``rows``: the sorted packed keys, or the row numbers themselves with ``row_mask`` -1).
 
     Groups are independent, so they run in parallel (the rows are read in random order: the
     time goes into memory latency, which two threads hide better than one).
@@ -76,7 +86,7 @@ def _group_stats(
         size = starts[g + 1] - start
         n_pairs[g] = size
         if size == 1:
-            r = order[start]
+            r = rows[start] & row_mask
             n_objects[g] = 1
             n_posts_a[g] = 1
             n_posts_b[g] = 1
@@ -88,7 +98,7 @@ def _group_stats(
         b = np.empty(size, np.int64)
         d = np.empty(size, np.int64)
         for j in range(size):
-            r = order[start + j]
+            r = rows[start + j] & row_mask
             o[j] = obj[r]
             a[j] = pid_a[r]
             b[j] = pid_b[r]
@@ -184,28 +194,24 @@ def group_pair_stats(
     n = acc_a.size
     m = max(int(n_accounts), int(acc_a.max()) + 1 if n else 0, int(acc_b.max()) + 1 if n else 0, 1)
     row_bits = max(1, int(max(n, 1) - 1).bit_length())
-    packs = (m * m - 1).bit_length() + row_bits <= 63
-    if packs:
+    if (m * m - 1).bit_length() + row_bits <= 63:
         # One sort of (pair key, row) packed into an integer: pairs together, rows in order.
-        packed = _sort_int64(((acc_a * m + acc_b) << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
-        order = packed & np.int64((1 << row_bits) - 1)
-        key = packed >> np.int64(row_bits)
-        del packed
+        rows = _sort_int64(_pack(acc_a, acc_b, m, row_bits))
+        starts = _run_starts(rows, row_bits)
+        key = rows[starts[:-1]] >> np.int64(row_bits)
+        a, b = key // m, key % m
+        row_mask = (1 << row_bits) - 1
     else:
-        # Pair keys too wide for one integer: number the distinct pairs in sorted order instead.
-        order = np.lexsort((acc_b, acc_a))
-        a_s, b_s = acc_a[order], acc_b[order]
+        # Pair keys too wide for one integer: sorted row numbers, runs found on the two columns.
+        rows = np.lexsort((acc_b, acc_a))
+        a_s, b_s = acc_a[rows], acc_b[rows]
         new = np.ones(n, bool)
         new[1:] = (a_s[1:] != a_s[:-1]) | (b_s[1:] != b_s[:-1])
-        key = np.cumsum(new) - 1
-    starts = _run_starts(key)
+        starts = _run_starts(np.cumsum(new), 0)
+        a, b = a_s[starts[:-1]], b_s[starts[:-1]]
+        row_mask = -1
     n_pairs, n_objects, n_posts_a, n_posts_b, strength, median = _group_stats(
-        starts, order, obj, pid_a, pid_b, dt_us, weight_fixed)
-    first = starts[:-1]
-    if packs:
-        a, b = key[first] // m, key[first] % m
-    else:
-        a, b = a_s[first], b_s[first]
+        starts, rows, row_mask, obj, pid_a, pid_b, dt_us, weight_fixed)
     cols = {"acc_a": a, "acc_b": b, "n_pairs": n_pairs, "n_objects": n_objects, "n_posts_a": n_posts_a,
             "n_posts_b": n_posts_b, "strength_fixed": strength, "median_dt_us": median}
     if min_count > 1:
