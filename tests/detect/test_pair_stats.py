@@ -49,7 +49,7 @@ def test_local_grouping_equals_the_sql_grouping(count_column, min_count, n_accou
     con.execute("CREATE TEMP TABLE t_pairs AS SELECT * FROM pairs_in")
     con.execute("CREATE TEMP TABLE t_obj AS SELECT * FROM obj_in")
     sql = _edge_stats(SqlOnlyDuckDB(con), "t", count_column, min_count, n_accounts)
-    local = _edge_stats(DuckDBEngine(con), "t", count_column, min_count, n_accounts)
+    local = _edge_stats(DuckDBEngine(con), "t", count_column, min_count, n_accounts, n_pairs=pairs.num_rows)
     assert sql.num_rows > 100
     assert int(np.max(sql["n_pairs"].to_numpy())) >= 3  # pairs that co-act often are in the test
     assert local.equals(sql)
@@ -60,7 +60,7 @@ def test_local_grouping_of_no_co_actions_is_empty():
     con.execute("CREATE TEMP TABLE t_pairs (acc_a BIGINT, acc_b BIGINT, pid_a BIGINT, pid_b BIGINT, "
                 "t_a BIGINT, t_b BIGINT, obj BIGINT)")
     con.execute("CREATE TEMP TABLE t_obj (obj BIGINT, weight DOUBLE)")
-    local = _edge_stats(DuckDBEngine(con), "t", "n_objects", 1, 10)
+    local = _edge_stats(DuckDBEngine(con), "t", "n_objects", 1, 10, n_pairs=0)
     assert local.num_rows == 0
     assert local.schema == _edge_stats(SqlOnlyDuckDB(con), "t", "n_objects", 1, 10).schema
 
@@ -79,8 +79,11 @@ def demo_workspace(tmp_path_factory):
 
 
 @pytest.mark.parametrize("signal", ["co-repost", "co-link", "co-hashtag", "identical-text", "co-reply"])
-def test_raw_counts_formed_in_process_equal_the_engine_band_join(demo_workspace, signal):
-    from lockstep.detect import get_detector
+@pytest.mark.parametrize("local_max_pairs", [10_000_000, 10])  # at 10 every signal goes to the engine
+def test_raw_counts_formed_in_process_equal_the_engine_band_join(demo_workspace, signal, local_max_pairs, monkeypatch):
+    from lockstep.detect import _pairs, get_detector
+
+    monkeypatch.setattr(_pairs, "LOCAL_MAX_PAIRS", local_max_pairs)
 
     def raw(engine):
         det = get_detector(signal, window=900, min_count=1, null=None, max_pairs_per_object=None, evidence=False)

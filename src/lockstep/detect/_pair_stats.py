@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - numba is a dependency
 
     prange = range
 
-__all__ = ["band_pairs", "group_pair_stats"]
+__all__ = ["band_pairs", "count_band_pairs", "group_pair_stats"]
 
 
 @njit(cache=True, nogil=True)
@@ -148,6 +148,12 @@ def _band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray
                 k += 1
             j += 1
     return k
+
+
+def count_band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, w_us: int) -> int:
+    """How many pairs :func:`band_pairs` would return (nothing allocated for them)."""
+    empty = tuple(np.empty(0, np.int64) for _ in range(6))
+    return int(_band_pairs(obj, t, acc, acc, int(w_us), False, empty))
 
 
 def band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int) -> dict[str, np.ndarray]:

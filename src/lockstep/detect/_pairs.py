@@ -141,7 +141,9 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
     e.drop(f"{p}_act0")
 
     if _pairs_stay_local(det, e):
-        return _finish(det, ctx, p, window_s, w_us, _raw_edge_stats_local(det, ctx, p, w_us))
+        cand = _raw_edge_stats_local(det, ctx, p, w_us)
+        if cand is not None:
+            return _finish(det, ctx, p, window_s, w_us, cand)
     # The band join: same bucket (each unordered pair once: a post carries an object once, so pid
     # orders the pairs of one object) plus the next bucket.
     cols = "l.pid AS pid_x, r.pid AS pid_y, l.acc AS acc_x, r.acc AS acc_y, l.obj AS obj, l.t AS t_x, r.t AS t_y"
@@ -170,7 +172,7 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     # One post may carry the same object twice (a URL in text and card): count each post pair once.
     det.n_pairs_ = e.count(f"{p}_pairs")
     # Sorted here (one integer sort) rather than by the engine: the same order, ORDER BY acc_a, acc_b.
-    cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts)
+    cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts, n_pairs=det.n_pairs_)
     return _finish(det, ctx, p, window_s, w_us, cand)
 
 
@@ -232,14 +234,17 @@ def _pairs_stay_local(det: Detector, e: Any) -> bool:
             and type(det).refine_pairs is Detector.refine_pairs)
 
 
-def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Table:
-    """The candidate edges of :func:`_edge_stats`, the co-actions formed locally (:func:`band_pairs`)."""
-    from lockstep.detect._pair_stats import band_pairs
+def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Table | None:
+    """The candidate edges of :func:`_edge_stats`, the co-actions formed locally (:func:`band_pairs`);
+    None when they would be more than :data:`LOCAL_MAX_PAIRS` (the engine forms them then)."""
+    from lockstep.detect._pair_stats import band_pairs, count_band_pairs
 
     e = ctx.engine
     act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
     cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
     del act
+    if count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us) > LOCAL_MAX_PAIRS:
+        return None
     pairs = band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us)
     del cols
     det.n_pairs_ = int(pairs["obj"].size)
@@ -340,7 +345,13 @@ _CAND_SCHEMA = pa.schema([
 _FIXED = 1 << 40
 
 
-def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: int) -> pa.Table:
+#: Co-actions grouped in this process at most (each costs ~100 bytes there, outside the engine's
+#: memory limit); beyond, the engine groups them (co-repost at 10M posts: 83M co-actions).
+LOCAL_MAX_PAIRS = 10_000_000
+
+
+def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: int,
+                n_pairs: int | None = None) -> pa.Table:
     """Per account pair, from ``{p}_pairs``, the candidate edges, in the order of ``ORDER BY acc_a, acc_b``.
 
     Columns: ``acc_a, acc_b, n_pairs, n_objects, n_posts_a, n_posts_b, strength, median_dt_s``,
@@ -351,7 +362,7 @@ def _edge_stats(e: Any, p: str, count_column: str, min_count: int, n_accounts: i
     co-actions). An engine that runs in this process groups the fetched co-actions locally
     instead (:mod:`._pair_stats`): the same table, faster.
     """
-    if "in_process" in e.capabilities:
+    if "in_process" in e.capabilities and n_pairs is not None and n_pairs <= LOCAL_MAX_PAIRS:
         return _edge_stats_local(e, p, count_column, min_count, n_accounts)
     e.create_table(
         f"{p}_agg",
