@@ -19,6 +19,7 @@ Usage::
 
     .venv/bin/python bench/vs_cnt.py --rows 100000          # a few minutes
     .venv/bin/python bench/vs_cnt.py                        # 1M rows: CNT alone takes long
+    .venv/bin/python bench/vs_cnt.py --skip-cnt --repeat 3  # CNT's last timings; lockstep's median of 3
 
 Targets: lockstep at least 20x faster end to end (ingest included) on co-retweet, co-tweet and
 co-link together, at least 100x on near-identical text.
@@ -31,6 +32,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -259,6 +261,20 @@ def run_lockstep(csv: Path, ws_path: Path, window: int, similarity: float, signa
             seconds[s] = time.perf_counter() - t
             print(f"{seconds[s]:.1f} s, {edges[s].num_rows:,} edges", flush=True)
     return LockstepRun(ingest_s, res.n_accepted, seconds, edges, notes)
+
+
+def median_run(runs: list[LockstepRun]) -> LockstepRun:
+    """The last run's edges with each step's median time over ``runs`` (every run is printed)."""
+    if len(runs) == 1:
+        return runs[0]
+    last = runs[-1]
+    ingest = statistics.median(r.ingest_seconds for r in runs)
+    seconds = {s: statistics.median(r.seconds[s] for r in runs if s in r.seconds) for s in last.seconds}
+    for i, r in enumerate(runs, 1):
+        steps = ", ".join(f"{s} {v:.2f}" for s, v in r.seconds.items())
+        print(f"  run {i}: ingest {r.ingest_seconds:.2f}, {steps} s")
+    print(f"  median: ingest {ingest:.2f}, " + ", ".join(f"{s} {v:.2f}" for s, v in seconds.items()) + " s")
+    return LockstepRun(ingest, last.n_posts, seconds, last.edges, last.notes)
 
 
 # --- comparison ---------------------------------------------------------------------------
@@ -543,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lockstep-bench" / "vs_cnt")
     ap.add_argument("--signals", default=",".join(SIGNALS))
     ap.add_argument("--skip-cnt", action="store_true", help="reuse the CNT database and timings of the last run")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run lockstep this many times (each from a fresh workspace) and report the median of each "
+                         "step: on a shared machine one run can be off by a second")
     args = ap.parse_args(argv)
     signals = tuple(s for s in args.signals.split(",") if s)
     work = args.workdir
@@ -571,7 +590,9 @@ def main(argv: list[str] | None = None) -> int:
     warm = warm_up(csv, work / "lockstep-ws", args.window, args.similarity, signals)
     print(f"  (warm-up on 5,000 rows, untimed: {warm:.1f} s; in a fresh checkout most of it is numba compiling "
           "lockstep's kernels once, cached after)")
-    ls = run_lockstep(csv, work / "lockstep-ws", args.window, args.similarity, signals)
+    runs = [run_lockstep(csv, work / "lockstep-ws", args.window, args.similarity, signals)
+            for _ in range(max(1, args.repeat))]
+    ls = median_run(runs)
 
     con = duckdb.connect()
     ddl(con, "SET threads = 2")
