@@ -59,6 +59,8 @@ BLOCK_BYTES = 4 << 20
 #: parser reads about 38 of its blocks ahead of the consumer whatever their size (measured with
 #: pyarrow 26, threads or not): 4 MB parser blocks held ~150 MB of read-ahead, 1 MB ones ~38 MB.
 PARSE_BYTES = 1 << 20
+#: Growth of the process (bytes) after which Arrow's unused memory goes back to the system.
+RELEASE_SLACK = 48 << 20
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -289,6 +291,7 @@ def iter_blocks(layout: CsvLayout, on_bytes: Callable[[int], None] | None = None
         line = 2
         per_block = max(1, BLOCK_BYTES // _parse_bytes())
         parts: list[pa.RecordBatch] = []
+        rss_after_release = _rss_bytes() or 0
         done = False
         while not done:
             try:
@@ -318,13 +321,30 @@ def iter_blocks(layout: CsvLayout, on_bytes: Callable[[int], None] | None = None
             yield line, block
             line += block.num_rows
             del block
-            # mimalloc (Arrow's default pool) keeps freed blocks: hand them back, so that memory
-            # stays at one block's worth however long the file.
-            pa.default_memory_pool().release_unused()
+            # mimalloc (Arrow's default pool) keeps freed blocks: hand them back once the process
+            # has grown by RELEASE_SLACK since the last time, so that memory stays bounded however
+            # long the file. Not after every block: the next one would fault all its memory in
+            # again (1M CNT rows: 0.35 s of system time, ~0.4 s of the ingest's wall time).
+            rss = _rss_bytes()
+            if rss is None or rss - rss_after_release > RELEASE_SLACK:
+                pa.default_memory_pool().release_unused()
+                rss_after_release = _rss_bytes() or 0
             if on_bytes is not None:
                 on_bytes(src.tell())
     finally:
         src.close()
+
+
+def _rss_bytes() -> int | None:
+    """This process's resident memory, where the system says cheaply (Linux); else None."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _parse_bytes() -> int:
