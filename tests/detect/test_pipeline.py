@@ -146,3 +146,30 @@ def test_german_elections_pairs_facebook_and_twitter_accounts_on_the_same_links(
         ev = pl.from_arrow(det.evidence_).filter(pl.col("platform_a") != pl.col("platform_b"))
         assert ev.height >= cross.height
         assert (ev["dt_s"].abs() <= 60).all()
+
+
+def _edge(signal: str, a: str, b: str, obs: int, expected: float) -> dict:
+    row = {f.name: None for f in EDGE_SCHEMA}
+    row.update(signal=signal, platform_a="twitter", account_a=a, platform_b="twitter", account_b=b,
+               n_pairs=obs, n_objects=obs, n_shared=10, expected=expected, p_value=1e-3, q_value=0.5,
+               screened=True, kept=False)
+    return row
+
+
+def test_a_sparse_cluster_is_coordinated_when_most_members_are_beyond_chance_on_their_own_edges():
+    from lockstep.detect._cluster import cluster_tests
+
+    # A brigade of eight: each member co-replied with three others three times (chance: 0.1
+    # each), twelve of the 28 pairs. A star of eight: a hub tied to seven accounts twice each.
+    brigade = [f"b{i}" for i in range(8)]
+    star = [f"s{i}" for i in range(8)]
+    edges = [_edge("co-reply", brigade[i], brigade[(i + k) % 8], 3, 0.1) for i in range(8) for k in (1, 2)
+             if k == 1 or i < 4]
+    edges += [_edge("co-reply", "s0", s, 2, 0.1) for s in star[1:]]
+    clusters = pl.DataFrame({"platform": "twitter", "account_id": brigade + star,
+                             "cluster": [1] * 8 + [2] * 8}).to_arrow().cast(CLUSTER_SCHEMA)
+    tests = cluster_tests(clusters, pl.DataFrame(edges).to_arrow().cast(EDGE_SCHEMA), nulls={"co-reply": "delay"})
+    rows = [(r["cluster"], r["n_edges"], round(r["density"], 3), r["coordinated"]) for r in tests.to_pylist()]
+    # Both far beyond chance in sum, both under the density bar (0.5): the brigade passes, as
+    # every member's own co-replies are; the star does not, its leaves are two co-replies each.
+    assert rows == [(1, 12, 0.429, True), (2, 7, 0.25, False)]

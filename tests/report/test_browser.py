@@ -159,9 +159,50 @@ def test_a_cluster_lists_the_accounts_that_joined_it_as_its_source_with_their_po
     # Four channels posted the links first, a fifth forwarded them: one block each, with post pairs.
     assert joined.count() == 5
     text = page.locator("#detail-body").inner_text()
-    assert "Evidence: accounts that joined as the cluster's source or forwarder" in text
+    assert "Evidence: accounts that joined as the cluster's source, forwarder or ring member" in text
     assert text.count("source: first posted 2 objects that members went on to share") == 4
     assert "forwarder: reposted the first posts of 8 objects" in text
+    assert joined.nth(0).locator(".coaction").count() >= 1
+    assert errors == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def ring_report(tmp_path_factory):
+    """An amplification ring beside fans of an idol (tests/detect/test_quality.py): detect, report."""
+    import numpy as np
+    from tests.detect.conftest import insert
+    from tests.detect.test_quality import _repost_background, _ring_and_fans
+
+    import lockstep
+    from lockstep import Workspace
+    from lockstep.report import write_report
+
+    root = tmp_path_factory.mktemp("ring")
+    rng = np.random.default_rng(21)
+    ring, fans = _ring_and_fans(rng)
+    with Workspace(root / "ws") as ws:
+        insert(ws, _repost_background(rng) + ring + fans)
+        lockstep.detect(ws, ["co-repost"], seed=0)
+        write_report(ws, root / "report")
+    return root / "report"
+
+
+def test_a_cluster_made_by_a_ring_lists_each_members_reposts_of_the_posts_it_pushed(browser, ring_report):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((ring_report / "report.html").as_uri())
+    page.wait_for_load_state("load")
+    page.locator("#cluster-table tbody tr[data-rank='1'] td").nth(1).click()
+    page.wait_for_selector("#detail-body table.members")
+    text = page.locator("#detail-body").inner_text()
+    # The ring has no co-repost edge inside the window: its evidence is the eight members' reposts.
+    assert "No co-action evidence inside this cluster." in text
+    joined = page.locator("#detail-body .evidence-joined")
+    assert joined.count() == 8
+    assert text.count("ring member: reposted ") == 8
+    assert "pushed post → ring's repost" in text
     assert joined.nth(0).locator(".coaction").count() >= 1
     assert errors == []
     page.close()

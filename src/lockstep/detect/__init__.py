@@ -12,8 +12,9 @@ screen_p=None, cluster_alpha=1e-3, min_excess=None, min_density=0.5, engine="duc
     is appended to ``detect_runs``. The returned :class:`Detection` holds them as Arrow tables in
     ``coaction_edges_``, ``edges_``, ``clusters_``, ``cluster_scores_``, ``evidence_``,
     ``cluster_tests_`` (and ``.table(name, as_="arrow"|"polars"|"pandas")``), plus ``notes_``.
-    ``evidence`` holds the post pairs of every kept edge, and (``signal`` ``source`` or
-    ``forward``) those of the accounts a cluster took in as its source or forwarder.
+    ``evidence`` holds the post pairs of every kept edge, and (``signal`` ``source``,
+    ``forward`` or ``ring``) those of the accounts a cluster took in as its source, as a
+    forwarder or as a member of an amplification ring.
     ``lockstep.detect`` is this package *and* callable: ``lockstep.detect(ws)`` is ``detect(ws)``.
 
 ``pair_counts(workspace, signal, window, *, seed=0, **detector_params) -> pyarrow.Table``

@@ -93,6 +93,33 @@ def excess_thresholds(min_excess: float | dict[str, float] | None) -> dict[str, 
     )}
 
 
+def _strong_members(inside: Any, size: Any, thresholds: dict[str, float], nulls: dict[str, str | None],
+                    alpha: float, keys: Any) -> Any:
+    """Per (cluster, signal) row of ``keys``: members whose own candidate edges inside the cluster
+    exceed their expectation by the null's ratio with Poisson p ≤ ``alpha`` / cluster size."""
+    import numpy as np
+    import polars as pl
+    from scipy import stats
+
+    ends = pl.concat([
+        inside.select("cluster", "signal", pl.col("platform_a").alias("platform"),
+                      pl.col("account_a").alias("account_id"), "_obs", "expected"),
+        inside.select("cluster", "signal", pl.col("platform_b").alias("platform"),
+                      pl.col("account_b").alias("account_id"), "_obs", "expected"),
+    ])
+    per = ends.group_by("cluster", "signal", "platform", "account_id").agg(
+        pl.col("_obs").sum().alias("obs"), pl.col("expected").sum().alias("exp"),
+        pl.col("expected").is_null().all().alias("raw"),
+    ).join(size, on="cluster")
+    obs, exp = per["obs"].to_numpy().astype(float), per["exp"].fill_null(0.0).to_numpy().astype(float)
+    need = np.array([thresholds.get(nulls.get(s) or "activity", 1.25) for s in per["signal"].to_list()])
+    p = np.where(exp > 0, stats.poisson.sf(obs - 1, np.maximum(exp, 1e-300)), 1.0)
+    strong = ~per["raw"].to_numpy() & (exp > 0) & (p <= alpha / per["_n"].to_numpy()) & (obs >= need * exp)
+    counts = per.with_columns(pl.Series("strong", strong)).group_by("cluster", "signal").agg(
+        pl.col("strong").sum().alias("n_strong"))
+    return keys.join(counts, on=["cluster", "signal"], how="left", maintain_order="left")["n_strong"].fill_null(0).to_numpy()
+
+
 def cluster_tests(
     clusters: pa.Table, coaction_edges: pa.Table, *, alpha: float = 1e-3,
     min_excess: float | dict[str, float] | None = None, min_density: float = 0.5,
@@ -152,6 +179,14 @@ def cluster_tests(
     # significant on their own (a stealthy campaign whose members skip many bursts).
     # (and enough of them to reach half the members: one lucky pair does not make a crowd coordinated).
     pairwise = (density >= min_density) | ((2 * n_sig >= n_edges) & (2 * n_sig >= n))
+    # Or half the density and most members coordinated beyond doubt on their own edges: a
+    # brigade whose members each joined two or three of its pushes ties every member to a few
+    # others, too few pairs for the density bar, yet each member's own co-actions far exceed
+    # chance; a sparse cluster of a viral crowd is a few lucky pairs around a hub, its other
+    # members each on one weak edge. (A crowd sharing breaking news links can have strong
+    # members too, but ties a tenth of its pairs, not a quarter.)
+    n_strong = _strong_members(inside, size, thresholds, nulls, alpha, agg.select("cluster", "signal"))
+    pairwise |= (density >= min_density / 2) & (2 * n_strong >= n) & (n_strong >= 3)
     # Every candidate cluster and signal is one test, and the clusters were drawn from the same
     # edges they are judged on: ``alpha`` holds for the whole run (Bonferroni over the tests), so
     # that among hundreds of candidate clusters a lucky pair or trio is not reported.

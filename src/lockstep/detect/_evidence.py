@@ -7,7 +7,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["EVIDENCE_SCHEMA", "SOURCE_SIGNALS", "empty_evidence", "evidence_for_kept", "evidence_rows",
+__all__ = ["EVIDENCE_SCHEMA", "RING_SIGNAL", "SOURCE_SIGNALS", "empty_evidence", "evidence_for_kept", "evidence_rows",
            "restrict_evidence"]
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -23,11 +23,16 @@ EVIDENCE_SCHEMA = pa.schema([
 ])
 
 
+#: Evidence rows of the accounts an amplification ring brought in (``lockstep.detect._ring``):
+#: ``b`` a ring member's repost, ``a`` the post it pushed (its author need not be a member).
+RING_SIGNAL = "ring"
+
 #: Evidence rows that are not co-actions of a signal's edge: why an account joined a cluster as
 #: its source (``source``: ``a`` first posted the rare object that member ``b`` shared within the
-#: window) or as a forwarder (``forward``: ``b`` reposted ``a``'s first post of a rare object the
-#: members went on to share). ``a`` is always the earlier post.
-SOURCE_SIGNALS = ("source", "forward")
+#: window), as a forwarder (``forward``: ``b`` reposted ``a``'s first post of a rare object the
+#: members went on to share) or as a member of an amplification ring (``ring``, above). ``a`` is
+#: always the earlier post.
+SOURCE_SIGNALS = ("source", "forward", RING_SIGNAL)
 
 
 def empty_evidence() -> pa.Table:

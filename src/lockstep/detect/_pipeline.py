@@ -17,6 +17,7 @@ from lockstep.detect._evidence import EVIDENCE_SCHEMA, evidence_rows, restrict_e
 from lockstep.detect._fuse import FUSED_SCHEMA, fuse
 from lockstep.detect._pairs import EDGE_SCHEMA, run_detector
 from lockstep.detect._registry import DETECTORS, get_detector
+from lockstep.detect._ring import RING_REASON, RING_SIGNAL, amplification_rings
 from lockstep.detect._score import SCORE_SCHEMA, score_clusters
 
 __all__ = ["RESULT_TABLES", "Detection", "detect", "pair_counts"]
@@ -92,6 +93,10 @@ class Detection:
     posted rare objects its members went on to share, or forwarded those first posts (see
     :func:`_cluster_sources`); ``notes_`` counts them, and ``evidence_`` says why each joined
     (rows of signal ``source`` and ``forward``, after the co-actions of the kept edges).
+    With co-repost among the signals, *amplification rings* join too: a closed crowd that
+    reposts one account's posts and also pushes other accounts' posts that almost nobody
+    outside it reposts, judged without time (see :mod:`lockstep.detect._ring`); their rows
+    have signal ``ring``, and a ring outside every cluster is a cluster of its own.
 
     Attributes
     ----------
@@ -267,6 +272,16 @@ class Detection:
                     f"{n_sources} account(s) joined a cluster as its source: they first posted rare links, texts "
                     "or hashtag sets that the cluster's members went on to share"
                 )
+        ring_ev = EVIDENCE_SCHEMA.empty_table()
+        corepost = detectors.get("co-repost")
+        if corepost is not None and getattr(corepost, "n_actions_", 0):
+            clusters, n_ring, ring_ev = amplification_rings(ctx, clusters, alpha=self.cluster_alpha,
+                                                            min_size=self.min_cluster_size)
+            if n_ring:
+                self._notes.append(
+                    f"{n_ring} account(s) joined a cluster as members of an amplification ring: a closed group "
+                    "reposting the same posts of several accounts, posts almost nobody outside it reposted"
+                )
         if n_before > n_after:
             self._notes.append(
                 f"{n_before - n_after} of {n_before} candidate clusters set aside: their members co-act "
@@ -286,14 +301,15 @@ class Detection:
         coaction = coaction.set_column(coaction.schema.get_field_index("kept"), "kept", pa.array(kept))
         self.coaction_edges_ = coaction
         # The co-actions behind the kept edges, then why each source and forwarder joined.
-        self.evidence_ = pa.concat_tables([restrict_evidence(screened_ev, coaction), source_ev])
+        self.evidence_ = pa.concat_tables([restrict_evidence(screened_ev, coaction), source_ev, ring_ev])
         self.edges_ = fuse(coaction, list(DETECTORS))
         ppa = ctx.engine.fetch_arrow(
             f"SELECT a.platform, a.account_id, count(*) AS n_posts FROM {ctx.posts} AS p "
             f"JOIN {ctx.accounts} AS a ON a.acc = p.acc GROUP BY a.platform, a.account_id"
         )
         self.clusters_, self.cluster_scores_ = score_clusters(
-            clusters, self.edges_, self.evidence_, ppa, {name: d.reason for name, d in detectors.items()},
+            clusters, self.edges_, self.evidence_, ppa,
+            {**{name: d.reason for name, d in detectors.items()}, RING_SIGNAL: RING_REASON},
         )
         # Cluster tests follow the final numbering (rank); set-aside clusters are not listed.
         old_new = (

@@ -7,7 +7,7 @@ import re
 
 import pyarrow as pa
 
-from lockstep.detect._evidence import SOURCE_SIGNALS
+from lockstep.detect._evidence import RING_SIGNAL, SOURCE_SIGNALS
 
 __all__ = ["SCORE_SCHEMA", "format_seconds", "score_clusters"]
 
@@ -75,17 +75,31 @@ def score_clusters(
         pl.len().cast(pl.Int64).alias("n_edges"), pl.col("weight").sum().alias("strength")
     )
     ev_all = inside(ev) if ev.height else ev.with_columns(pl.lit(0, pl.Int64).alias("cluster"))
+    # A ring's rows pair a member's repost with the post it pushed, whoever wrote that post (a
+    # politician the ring amplified is not a member): they belong to the reposter's cluster.
+    ring = ev.filter(pl.col("signal") == RING_SIGNAL)
+    if ring.height:
+        ring = ring.join(cl.rename({"platform": "platform_b", "account_id": "account_b"}),
+                         on=["platform_b", "account_b"])
+        ev_all = pl.concat([ev_all.filter(pl.col("signal") != RING_SIGNAL), ring.select(ev_all.columns)])
     # Posts of members that took part in a co-action inside their cluster, each counted once.
     # The rows saying why a source or forwarder joined count too: its posts are in the
     # denominator (it is a member), and its seed posts and the members' shares of them are its
-    # part in the campaign. A post both in those rows and in a co-action counts once.
+    # part in the campaign. A post both in those rows and in a co-action counts once; the post a
+    # ring pushed counts when its author is a member.
+    members = cl.select("platform", "account_id", "cluster")
+    a_side = ev_all.select("cluster", "platform_a", "account_a", pl.col("post_a").alias("post")).join(
+        members.rename({"platform": "platform_a", "account_id": "account_a"}), on=["platform_a", "account_a", "cluster"],
+        how="semi")
     coord_posts = pl.concat([
-        ev_all.select("cluster", pl.col("platform_a").alias("platform"), pl.col("post_a").alias("post")),
+        a_side.select("cluster", pl.col("platform_a").alias("platform"), "post"),
         ev_all.select("cluster", pl.col("platform_b").alias("platform"), pl.col("post_b").alias("post")),
     ]).unique().group_by("cluster").agg(pl.len().cast(pl.Int64).alias("n_coord_posts"))
     # Synchrony, the signals and the reason describe the co-actions behind the cluster's edges:
     # a source's rows span the rare-share window (hours) and name no signal the cluster passed.
-    ev_in = ev_all.filter(~pl.col("signal").is_in(list(SOURCE_SIGNALS)))
+    # A ring's rows are the co-actions of a cluster the ring made: they stay (even should the
+    # report come to list them per joined account, as it lists a source's).
+    ev_in = ev_all.filter(~pl.col("signal").is_in([x for x in SOURCE_SIGNALS if x != RING_SIGNAL]))
     member_posts = cl.join(ppa, on=["platform", "account_id"], how="left").group_by("cluster").agg(
         pl.col("n_posts").fill_null(0).sum().alias("n_member_posts")
     )

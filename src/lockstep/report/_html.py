@@ -39,8 +39,9 @@ MAX_LINKS_PER_CLUSTER = 12
 MAX_COACTIONS_PER_LINK = 3
 #: Evidence rows that say why an account joined a cluster without an edge of its own (see
 #: ``lockstep.detect``'s evidence): the signal and the side that joined. ``source``: account a
-#: first posted the object member b shared; ``forward``: account b reposted a's first post.
-JOINED_BY = {"source": "a", "forward": "b"}
+#: first posted the object member b shared; ``forward``: account b reposted a's first post;
+#: ``ring``: account b, a member of an amplification ring, reposted a post the ring pushed.
+JOINED_BY = {"source": "a", "forward": "b", "ring": "b"}
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -186,7 +187,7 @@ def build_payload(data: ReportData, *, seed: int = 0) -> dict[str, Any]:
                               post("a", r), post("b", r), _f(ev["dt_seconds"][r], 3)])
             links[ci].append([k, len(rows), shown])
 
-    # Accounts that joined as a cluster's source or forwarder: per account, its rows (one per
+    # Accounts that joined as a cluster's source, forwarder or ring member: per account, its rows (one per
     # seeded object first, so the page shows different objects before more shares of one).
     joined: dict[tuple[int, str, int], list[int]] = {}
     for r in range(data.evidence.num_rows):

@@ -296,19 +296,22 @@
     if (!links.length) add(body, el("p", "muted", "No co-action evidence inside this cluster."));
     links.forEach(function (L) { add(body, renderLink(L)); });
     if (links.length === EV.max_links) add(body, el("p", "muted", "The " + EV.max_links + " strongest links are shown; evidence.csv has every co-action."));
-    // Accounts that joined as the cluster's source or forwarder have no link of their own.
+    // Accounts that joined as the cluster's source, forwarder or ring member have no link of their own.
     var joined = EV.sources[c];
     if (joined.length) {
-      add(body, el("h4", null, "Evidence: accounts that joined as the cluster's source or forwarder"));
+      add(body, el("h4", null, "Evidence: accounts that joined as the cluster's source, forwarder or ring member"));
       joined.forEach(function (S) { add(body, renderJoined(S)); });
       if (joined.length === EV.max_links) add(body, el("p", "muted", "The first " + EV.max_links + " are shown; evidence.csv has every row."));
     }
   }
   function renderJoined(S) {
-    var box = el("div", "link evidence-link evidence-joined"), src = S[1] === "source";
+    var box = el("div", "link evidence-link evidence-joined"), src = S[1] === "source", ring = S[1] === "ring";
     var what = src
       ? " · source: first posted " + S[3] + " object" + (S[3] === 1 ? "" : "s") + " that members went on to share · " +
         S[2] + " share" + (S[2] === 1 ? "" : "s")
+      : ring
+      ? " · ring member: reposted " + S[3] + " post" + (S[3] === 1 ? "" : "s") +
+        " its ring pushed, posts almost nobody outside the ring reposted · " + S[2] + " repost" + (S[2] === 1 ? "" : "s")
       : " · forwarder: reposted the first posts of " + S[3] + " object" + (S[3] === 1 ? "" : "s") +
         " that members went on to share · " + S[2] + " repost" + (S[2] === 1 ? "" : "s");
     add(box, add(el("div", "d"), el("b", "d", handleOf(S[0])),
@@ -316,7 +319,8 @@
     S[4].forEach(function (x) {
       var row = el("div", "coaction");
       var mid = el("div", "mid");
-      add(mid, el("div", null, src ? "first post → share" : "first post → forward"), el("div", null, fmtDt(x[4])));
+      add(mid, el("div", null, src ? "first post → share" : ring ? "pushed post → ring's repost" : "first post → forward"),
+        el("div", null, fmtDt(x[4])));
       if (x[1] !== null) add(mid, add(el("div"), maybeLink(x[1])));
       add(row, renderPost(x[2]), mid, renderPost(x[3]));
       add(box, row);
