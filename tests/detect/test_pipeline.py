@@ -173,3 +173,18 @@ def test_a_sparse_cluster_is_coordinated_when_most_members_are_beyond_chance_on_
     # Both far beyond chance in sum, both under the density bar (0.5): the brigade passes, as
     # every member's own co-replies are; the star does not, its leaves are two co-replies each.
     assert rows == [(1, 12, 0.429, True), (2, 7, 0.25, False)]
+
+
+def test_a_sparse_cluster_on_clock_slots_alone_is_not_passed_by_its_strong_members():
+    from lockstep.detect._cluster import cluster_tests
+
+    # The brigade above, its ties made by `scheduled` (the same clock slots): busy accounts share
+    # slots with anyone, and at 10M posts breaking-news sharers passed this way beside campaigns.
+    brigade = [f"b{i}" for i in range(8)]
+    edges = [_edge(signal, brigade[i], brigade[(i + k) % 8], 3, 0.1)
+             for signal in ("co-reply", "scheduled") for i in range(8) for k in (1, 2) if k == 1 or i < 4]
+    clusters = pl.DataFrame({"platform": "twitter", "account_id": brigade,
+                             "cluster": [1] * 8}).to_arrow().cast(CLUSTER_SCHEMA)
+    tests = cluster_tests(clusters, pl.DataFrame(edges).to_arrow().cast(EDGE_SCHEMA),
+                          nulls={"co-reply": "delay", "scheduled": "activity"})
+    assert [(r["signal"], r["coordinated"]) for r in tests.to_pylist()] == [("co-reply", True), ("scheduled", False)]
