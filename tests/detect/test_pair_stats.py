@@ -93,3 +93,32 @@ def test_raw_counts_formed_in_process_equal_the_engine_band_join(demo_workspace,
     assert local.edges_.num_rows > 20
     assert local.n_pairs_ == sql.n_pairs_
     assert local.edges_.equals(sql.edges_)
+
+
+def test_pair_counts_run_from_several_threads_at_once_give_the_same_edges(demo_workspace, tmp_path):
+    """Detectors run in threads (one workspace each) give what one run gives. (numba's fallback
+    threading layer, workqueue, aborts the process on concurrent parallel kernels: they are
+    serialised by a lock; with OpenMP, the layer found here, they would not need to be.)"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lockstep.detect import pair_counts
+    from lockstep.workspace import Workspace
+
+    expected = pair_counts(demo_workspace, "co-repost", 900)
+    posts = demo_workspace.con.sql("SELECT * FROM posts ORDER BY rowid").to_arrow_table()
+    # A workspace per thread (a DuckDB connection is not shared between threads).
+    paths = []
+    for i in range(3):
+        p = tmp_path / f"ws{i}"
+        with Workspace(p) as ws:
+            ws.con.register("_posts", posts)
+            ws.con.execute("INSERT INTO posts SELECT * FROM _posts")
+        paths.append(p)
+
+    def run(p):
+        with Workspace(p) as ws:
+            return pair_counts(ws, "co-repost", 900)
+
+    with ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(run, paths))
+    assert all(r.equals(expected) for r in results)

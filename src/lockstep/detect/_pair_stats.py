@@ -12,6 +12,7 @@ SQL's, bit for bit (strength is a fixed-point integer sum; the median interpolat
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -25,6 +26,10 @@ except ImportError:  # pragma: no cover - numba is a dependency
     prange = range
 
 __all__ = ["band_pairs", "count_band_pairs", "group_pair_stats"]
+
+#: One parallel kernel at a time: numba's default threading layer (workqueue) aborts the process
+#: when two threads launch parallel kernels at once (a library user running detectors in threads).
+_PARALLEL = threading.Lock()
 
 
 @njit(cache=True, nogil=True)
@@ -216,8 +221,9 @@ def group_pair_stats(
         starts = _run_starts(np.cumsum(new), 0)
         a, b = a_s[starts[:-1]], b_s[starts[:-1]]
         row_mask = -1
-    n_pairs, n_objects, n_posts_a, n_posts_b, strength, median = _group_stats(
-        starts, rows, row_mask, obj, pid_a, pid_b, dt_us, weight_fixed)
+    with _PARALLEL:
+        n_pairs, n_objects, n_posts_a, n_posts_b, strength, median = _group_stats(
+            starts, rows, row_mask, obj, pid_a, pid_b, dt_us, weight_fixed)
     cols = {"acc_a": a, "acc_b": b, "n_pairs": n_pairs, "n_objects": n_objects, "n_posts_a": n_posts_a,
             "n_posts_b": n_posts_b, "strength_fixed": strength, "median_dt_us": median}
     if min_count > 1:
