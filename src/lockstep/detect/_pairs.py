@@ -11,6 +11,8 @@ aside objects that would still explode, with a note.
 
 Tables per signal (prefix ``ls_<signal>_``): ``raw`` (actions), ``obj`` (objects with popularity and
 weight), ``act`` (actions with integer ids and buckets), ``pairs`` (one row per co-action), ``edges``.
+On DuckDB the co-actions are grouped per account pair in this process (:mod:`._pair_stats`), and
+raw counts (no null model, no evidence) form them there too, with no ``pairs`` table.
 """
 
 from __future__ import annotations
