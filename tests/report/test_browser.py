@@ -127,34 +127,45 @@ def test_no_payload_ran_opened_a_dialog_loaded_anything_or_became_markup(opened)
         assert a == "noopener noreferrer nofollow"
 
 
-@pytest.fixture(scope="module")
-def seeded_report(tmp_path_factory):
-    """A campaign seeded by Telegram channels (tests/detect/test_quality.py): detect, report."""
-    import numpy as np
+def _detected_report(root, rows, signals):
+    """Detect ``signals`` in a workspace of ``rows`` under ``root``, write its report; the report's folder."""
     from tests.detect.conftest import insert
-    from tests.detect.test_quality import _background, _seeded_push
 
     import lockstep
     from lockstep import Workspace
     from lockstep.report import write_report
 
-    root = tmp_path_factory.mktemp("seeded")
-    rng = np.random.default_rng(15)
     with Workspace(root / "ws") as ws:
-        insert(ws, _background(rng) + _seeded_push(rng))
-        lockstep.detect(ws, ["rare-share"], seed=0)
+        insert(ws, rows)
+        lockstep.detect(ws, signals, seed=0)
         write_report(ws, root / "report")
     return root / "report"
 
 
-def test_a_cluster_lists_the_accounts_that_joined_it_as_its_source_with_their_posts(browser, seeded_report):
+def _open_top_cluster(browser, report):
+    """The report open on its top-ranked cluster's details, and the page errors collected."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((seeded_report / "report.html").as_uri())
+    page.goto((report / "report.html").as_uri())
     page.wait_for_load_state("load")
     page.locator("#cluster-table tbody tr[data-rank='1'] td").nth(1).click()
     page.wait_for_selector("#detail-body table.members")
+    return page, errors
+
+
+@pytest.fixture(scope="module")
+def seeded_report(tmp_path_factory):
+    """A campaign seeded by Telegram channels (tests/detect/test_quality.py): detect, report."""
+    import numpy as np
+    from tests.detect.test_quality import _background, _seeded_push
+
+    rng = np.random.default_rng(15)
+    return _detected_report(tmp_path_factory.mktemp("seeded"), _background(rng) + _seeded_push(rng), ["rare-share"])
+
+
+def test_a_cluster_lists_the_accounts_that_joined_it_as_its_source_with_their_posts(browser, seeded_report):
+    page, errors = _open_top_cluster(browser, seeded_report)
     joined = page.locator("#detail-body .evidence-joined")
     # Four channels posted the links first, a fifth forwarded them: one block each, with post pairs.
     assert joined.count() == 5
@@ -171,31 +182,15 @@ def test_a_cluster_lists_the_accounts_that_joined_it_as_its_source_with_their_po
 def ring_report(tmp_path_factory):
     """An amplification ring beside fans of an idol (tests/detect/test_quality.py): detect, report."""
     import numpy as np
-    from tests.detect.conftest import insert
     from tests.detect.test_quality import _repost_background, _ring_and_fans
 
-    import lockstep
-    from lockstep import Workspace
-    from lockstep.report import write_report
-
-    root = tmp_path_factory.mktemp("ring")
     rng = np.random.default_rng(21)
     ring, fans = _ring_and_fans(rng)
-    with Workspace(root / "ws") as ws:
-        insert(ws, _repost_background(rng) + ring + fans)
-        lockstep.detect(ws, ["co-repost"], seed=0)
-        write_report(ws, root / "report")
-    return root / "report"
+    return _detected_report(tmp_path_factory.mktemp("ring"), _repost_background(rng) + ring + fans, ["co-repost"])
 
 
 def test_a_cluster_made_by_a_ring_lists_each_members_reposts_of_the_posts_it_pushed(browser, ring_report):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto((ring_report / "report.html").as_uri())
-    page.wait_for_load_state("load")
-    page.locator("#cluster-table tbody tr[data-rank='1'] td").nth(1).click()
-    page.wait_for_selector("#detail-body table.members")
+    page, errors = _open_top_cluster(browser, ring_report)
     text = page.locator("#detail-body").inner_text()
     # The ring has no co-repost edge inside the window: its evidence is the eight members' reposts.
     assert "No co-action evidence inside this cluster." in text
