@@ -8,46 +8,42 @@ import pytest
 from lockstep._hugepages import _switch, _thp_disabled, no_hugepages
 
 
-@pytest.mark.parametrize("before", [True, False])
-def test_numpy_advice_is_off_inside_the_block_and_the_callers_setting_restored_after(before):
+def _settings():
+    """``(name, set, off)`` of each switch this machine has: ``set(v)`` sets it and returns the
+    setting it replaced; ``off`` is the value with no huge pages."""
     switch = _switch()
-    if switch is None:
-        pytest.skip("this numpy has no huge-page switch")
-    original = switch(before)
+    found = [("numpy advice", switch, False)] if switch is not None else []
+    previous = _thp_disabled(True)
+    if previous is not None:
+        _thp_disabled(previous)
+        found.append(("process THP", _thp_disabled, True))
+    return found
+
+
+SETTINGS = _settings()
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=[name for name, _, _ in SETTINGS])
+@pytest.mark.parametrize("before", [True, False])
+def test_huge_pages_are_off_inside_the_block_and_the_callers_setting_restored_after(setting, before):
+    _, set_, off = setting
+    original = set_(before)
     try:
         with no_hugepages():
-            assert switch(False) is False  # returns the setting in force: off
-        assert switch(before) is before
+            assert set_(off) is off  # returns the setting in force: no huge pages
+        assert set_(before) is before
     finally:
-        switch(original)
+        set_(original)
 
 
-@pytest.mark.parametrize("before", [True, False])
-def test_the_process_asks_for_no_huge_pages_inside_the_block_and_its_setting_is_restored_after(before):
-    original = _thp_disabled(before)
-    if original is None:
-        pytest.skip("no prctl(PR_SET_THP_DISABLE) here")
-    try:
-        with no_hugepages():
-            assert _thp_disabled(True) is True  # returns the setting in force: disabled
-        assert _thp_disabled(before) is before
-    finally:
-        _thp_disabled(original)
-
-
-def test_the_settings_are_restored_when_the_block_raises():
-    switch = _switch()
-    original_advice = switch(True) if switch is not None else None
-    original_thp = _thp_disabled(False)
+@pytest.mark.parametrize("setting", SETTINGS, ids=[name for name, _, _ in SETTINGS])
+def test_the_setting_is_restored_when_the_block_raises(setting):
+    _, set_, off = setting
+    on = not off
+    original = set_(on)
     try:
         with pytest.raises(ValueError), no_hugepages():
             raise ValueError("boom")
-        if switch is not None:
-            assert switch(True) is True
-        if original_thp is not None:
-            assert _thp_disabled(False) is False
+        assert set_(on) is on
     finally:
-        if switch is not None and original_advice is not None:
-            switch(original_advice)
-        if original_thp is not None:
-            _thp_disabled(original_thp)
+        set_(original)
