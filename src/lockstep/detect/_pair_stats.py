@@ -155,26 +155,29 @@ def _band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray
     return k
 
 
+_BAND_COLUMNS = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "dt")
+
+
 def count_band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, w_us: int) -> int:
     """How many pairs :func:`band_pairs` would return (nothing allocated for them)."""
-    empty = tuple(np.empty(0, np.int64) for _ in range(6))
+    empty = tuple(np.empty(0, np.int64) for _ in _BAND_COLUMNS)
     return int(_band_pairs(obj, t, acc, acc, int(w_us), False, empty))
 
 
-def band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int) -> dict[str, np.ndarray]:
+def band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int,
+               n_pairs: int | None = None) -> dict[str, np.ndarray]:
     """Every pair of actions on one object by two accounts at most ``w_us`` apart, each once.
 
     The local form of the band join of :mod:`._pairs` (the same pairs): the actions (int64
     arrays) sorted by object and time, each paired with the later actions of its object inside
     the window. Returns ``acc_a < acc_b``, ``obj``, ``pid_a``, ``pid_b`` (the posts on each
-    side) and ``dt`` (``|Δt|``, µs).
+    side) and ``dt`` (``|Δt|``, µs). ``n_pairs``: :func:`count_band_pairs` of the same actions,
+    when the caller already has it.
     """
-    names = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "dt")
-    empty = tuple(np.empty(0, np.int64) for _ in names)
-    n = _band_pairs(obj, t, acc, pid, int(w_us), False, empty)
-    out = tuple(np.empty(n, np.int64) for _ in names)
+    n = count_band_pairs(obj, t, acc, w_us) if n_pairs is None else int(n_pairs)
+    out = tuple(np.empty(n, np.int64) for _ in _BAND_COLUMNS)
     _band_pairs(obj, t, acc, pid, int(w_us), True, out)
-    return dict(zip(names, out, strict=True))
+    return dict(zip(_BAND_COLUMNS, out, strict=True))
 
 
 def group_pair_stats(
@@ -200,12 +203,12 @@ def group_pair_stats(
     dict of arrays: ``acc_a, acc_b, n_pairs, n_objects, n_posts_a, n_posts_b``, ``strength_fixed``
     (the summed weights of the distinct objects, fixed point) and ``median_dt_us``.
     """
-    from lockstep.detect._pairs import _sort_int64
+    from lockstep.detect._pairs import _sort_int64, pair_key_layout
 
     n = acc_a.size
-    m = max(int(n_accounts), int(acc_a.max()) + 1 if n else 0, int(acc_b.max()) + 1 if n else 0, 1)
-    row_bits = max(1, int(max(n, 1) - 1).bit_length())
-    if (m * m - 1).bit_length() + row_bits <= 63:
+    layout = pair_key_layout(acc_a, acc_b, n_accounts)
+    if layout is not None:
+        m, row_bits = layout
         # One sort of (pair key, row) packed into an integer: pairs together, rows in order.
         rows = _sort_int64(_pack(acc_a, acc_b, m, row_bits))
         starts = _run_starts(rows, row_bits)

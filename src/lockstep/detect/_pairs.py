@@ -245,9 +245,10 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Tabl
     act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
     cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
     del act
-    if count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us) > LOCAL_MAX_PAIRS:
+    n_pairs = count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us)
+    if n_pairs > LOCAL_MAX_PAIRS:
         return None
-    pairs = band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us)
+    pairs = band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, n_pairs=n_pairs)
     del cols
     det.n_pairs_ = int(pairs["obj"].size)
     return _group_locally(e, p, pairs, det.count_column, int(det.min_count), ctx.n_accounts)
@@ -265,9 +266,9 @@ def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
         return cand
     a = cand["acc_a"].to_numpy().astype(np.int64, copy=False)
     b = cand["acc_b"].to_numpy().astype(np.int64, copy=False)
-    m = max(int(n_accounts), int(a.max()) + 1, int(b.max()) + 1)
-    row_bits = max(1, int(n - 1).bit_length())
-    if (m * m - 1).bit_length() + row_bits <= 63:
+    layout = pair_key_layout(a, b, n_accounts)
+    if layout is not None:
+        m, row_bits = layout
         packed = _sort_int64(((a * m + b) << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
         order = packed & np.int64((1 << row_bits) - 1)
     else:
@@ -277,6 +278,16 @@ def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
         col = cand[name]
         cols[name] = pa.array(col.to_numpy()[order]) if col.null_count == 0 else col.take(pa.array(order))
     return pa.table(cols, schema=cand.schema)
+
+
+def pair_key_layout(a: np.ndarray, b: np.ndarray, n_accounts: int) -> tuple[int, int] | None:
+    """``(m, row_bits)`` such that ``(a * m + b) << row_bits | row`` is one int64 for every row of
+    the account pairs ``a, b`` (ids below ``n_accounts``): the pair key and the row packed for
+    one integer sort. None when they do not fit in 63 bits together."""
+    n = a.size
+    m = max(int(n_accounts), int(a.max()) + 1 if n else 0, int(b.max()) + 1 if n else 0, 1)
+    row_bits = max(1, int(max(n, 1) - 1).bit_length())
+    return (m, row_bits) if (m * m - 1).bit_length() + row_bits <= 63 else None
 
 
 def _sort_int64(x: np.ndarray) -> np.ndarray:
@@ -421,9 +432,7 @@ def _group_locally(e: Any, p: str, pairs: dict[str, np.ndarray], count_column: s
 
     if pairs["obj"].size == 0:
         return _CAND_SCHEMA.empty_table()
-    obj = e.fetch_arrow(f"SELECT obj, CAST(weight AS DOUBLE) AS weight FROM {p}_obj")
-    fixed = np.zeros(obj.num_rows, np.int64)
-    fixed[_numpy(obj["obj"], np.int64)] = np.floor(_numpy(obj["weight"], np.float64) * _FIXED + 0.5).astype(np.int64)
+    fixed = _weights_fixed(e.fetch_arrow(f"SELECT obj, CAST(weight AS DOUBLE) AS weight FROM {p}_obj"))
     st = group_pair_stats(pairs["acc_a"], pairs["acc_b"], pairs["obj"], pairs["pid_a"], pairs["pid_b"], pairs["dt"],
                           fixed, n_accounts=n_accounts, min_count=min_count, count_column=count_column)
     pairs.clear()
@@ -453,9 +462,8 @@ def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: 
         return _CAND_SCHEMA.empty_table()
     a = np.concatenate([_numpy(single["acc_a"], np.int64), _numpy(multi["acc_a"], np.int64)])
     b = np.concatenate([_numpy(single["acc_b"], np.int64), _numpy(multi["acc_b"], np.int64)])
-    m = max(int(n_accounts), int(a.max()) + 1, int(b.max()) + 1)
-    row_bits = max(1, int(n - 1).bit_length())
-    if (m * m - 1).bit_length() + row_bits > 63:
+    layout = pair_key_layout(a, b, n_accounts)
+    if layout is None:
         weight = _weights(obj)
         ones = pa.array(np.ones(ns, np.int64))
         single_cand = pa.table({
@@ -464,6 +472,7 @@ def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: 
             "strength": pa.array(weight[_numpy(single["obj"], np.int64)]), "median_dt_s": single["median_dt_s"],
         }, schema=_CAND_SCHEMA)
         return _sorted_by_pair(pa.concat_tables([single_cand, multi.cast(_CAND_SCHEMA)]), n_accounts)
+    m, row_bits = layout
     key = a * m + b
     del a, b
     packed = _sort_int64((key << np.int64(row_bits)) | np.arange(n, dtype=np.int64))
@@ -489,10 +498,15 @@ def _merge_sorted(single: pa.Table, multi: pa.Table, obj: pa.Table, n_accounts: 
 
 def _weights(obj: pa.Table) -> np.ndarray:
     """Object weights indexed by ``obj`` (0..n-1 on every engine: row_number over the objects),
-    in the fixed point of ``strength`` (see :data:`_FIXED`)."""
-    w = np.zeros(obj.num_rows, np.float64)
+    rounded to the fixed point of ``strength`` (see :data:`_FIXED`)."""
+    return _weights_fixed(obj) / _FIXED
+
+
+def _weights_fixed(obj: pa.Table) -> np.ndarray:
+    """The same as integers: each weight in units of 2⁻⁴⁰, as the engines sum them."""
+    w = np.zeros(obj.num_rows, np.int64)
     if obj.num_rows:
-        w[_numpy(obj["obj"], np.int64)] = np.floor(_numpy(obj["weight"], np.float64) * _FIXED + 0.5) / _FIXED
+        w[_numpy(obj["obj"], np.int64)] = np.floor(_numpy(obj["weight"], np.float64) * _FIXED + 0.5)
     return w
 
 
