@@ -40,6 +40,8 @@ class Context:
     #: Whether the running detector needs object origins (set per detector by run_detector).
     need_origin: bool = True
     _names: tuple[pa.Array, pa.Array] | None = field(default=None, repr=False)
+    #: The stamp (see :meth:`_stamp`) of the posts the indexes were built from, or None.
+    _built_from: tuple[Any, ...] | None = field(default=None, repr=False)
 
     @classmethod
     @contextlib.contextmanager
@@ -59,7 +61,7 @@ class Context:
 
     def build(self) -> None:
         e = self.engine
-        stamp = self._stamp()
+        stamp = self._built_from = self._stamp()
         cached = getattr(self.workspace, "_detect_index", None)
         if stamp is not None and cached is not None and cached[0] == stamp and self._tables_present():
             # Built by an earlier run on this connection from the same posts: reused (each
@@ -114,7 +116,7 @@ class Context:
             idx = pa.array(pos)
             self._names = (t["platform"].combine_chunks().take(idx), t["account_id"].combine_chunks().take(idx))
             cached = getattr(self.workspace, "_detect_index", None)
-            if cached is not None and cached[1:3] == (self.n_posts, self.n_accounts) and cached[3] is None:
+            if self._built_from is not None and cached is not None and cached[0] == self._built_from:
                 self.workspace._detect_index = (*cached[:3], self._names)
         return self._names
 
