@@ -122,3 +122,65 @@ def test_pair_counts_run_from_several_threads_at_once_give_the_same_edges(demo_w
     with ThreadPoolExecutor(3) as pool:
         results = list(pool.map(run, paths))
     assert all(r.equals(expected) for r in results)
+
+
+def pair_rows(cols: dict) -> list[tuple]:
+    return sorted(zip(*(cols[c].tolist() for c in ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "t_a", "t_b")),
+                      strict=True))
+
+
+@pytest.mark.parametrize("min_count", [2, 5])
+@pytest.mark.parametrize("max_slots", [1 << 28, 1 << 10])  # 1,024 slots: thousands of pairs share them
+def test_frequent_band_pairs_are_the_band_pairs_of_account_pairs_reaching_min_count(min_count, max_slots, monkeypatch):
+    from lockstep.detect import _pair_stats
+    from lockstep.detect._pair_stats import band_pairs, frequent_band_pairs
+
+    monkeypatch.setattr(_pair_stats, "MAX_SLOTS", max_slots)
+    rng = np.random.default_rng(7)
+    n = 6_000
+    # One busy object (the clock) and a few small ones; ties in time; a few very active accounts.
+    obj = np.sort(rng.choice([0, 0, 0, 1, 2], n))
+    acc = np.where(rng.random(n) < 0.3, rng.integers(0, 8, n), rng.integers(0, 400, n))
+    t = rng.integers(0, 200_000, n)
+    order = np.lexsort((t, obj))
+    obj, t, acc = obj[order], t[order], acc[order]
+    pid = np.arange(n, dtype=np.int64)
+    w = 500
+    every = band_pairs(obj, t, acc, pid, w)
+    every["t_a"] = t[every["pid_a"]]  # pid is the row
+    every["t_b"] = t[every["pid_b"]]
+    keys, counts = np.unique(np.stack([every["acc_a"], every["acc_b"]], axis=1), axis=0, return_counts=True)
+    frequent = {tuple(k) for k, c in zip(keys.tolist(), counts, strict=True) if c >= min_count}
+    expected = [r for r in pair_rows(every) if (r[0], r[1]) in frequent]
+
+    got, n_all = frequent_band_pairs(obj, t, acc, pid, w, min_count)
+    assert n_all == every["obj"].size
+    assert 0 < len(expected) < n_all
+    assert len(frequent) < len(keys) - 1_000  # many pairs under min_count: the slots must not let them in
+    assert pair_rows(got) == expected
+
+
+def test_synchronous_formed_in_process_from_frequent_pairs_equals_the_engine_band_join(demo_workspace, monkeypatch):
+    """Edges, p-values and evidence are the same when only the co-actions of pairs that reach
+    min_count are formed (in process) as when the engine forms them all."""
+    from lockstep.detect import get_detector
+    from lockstep.detect._synchronous import Synchronous
+
+    def run():
+        return get_detector("synchronous", window=30, min_count=3, evidence=True).fit(demo_workspace)
+
+    frequent = run()
+    monkeypatch.setattr(Synchronous, "only_frequent_pairs", False)
+    everything = run()
+    assert frequent.edges_.num_rows > 5 and frequent.evidence_.num_rows > 20
+    assert frequent.edges_.equals(everything.edges_)
+    assert frequent.evidence_.equals(everything.evidence_)
+    assert frequent.n_pairs_ < everything.n_pairs_
+
+
+def test_synchronous_in_process_is_set_aside_when_its_frequent_pairs_exceed_the_cap(demo_workspace):
+    from lockstep.detect import get_detector
+
+    det = get_detector("synchronous", window=30, min_count=3, max_pairs_per_object=10).fit(demo_workspace)
+    assert det.edges_.num_rows == 0
+    assert any("set aside" in n and "max_pairs_per_object (10)" in n for n in det.notes_)

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - numba is a dependency
 
     prange = range
 
-__all__ = ["band_pairs", "count_band_pairs", "group_pair_stats"]
+__all__ = ["band_pairs", "count_band_pairs", "frequent_band_pairs", "group_pair_stats"]
 
 #: One parallel kernel at a time: numba's default threading layer (workqueue) aborts the process
 #: when two threads launch parallel kernels at once (a library user running detectors in threads).
@@ -178,6 +178,106 @@ def band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray,
     out = tuple(np.empty(n, np.int64) for _ in _BAND_COLUMNS)
     _band_pairs(obj, t, acc, pid, int(w_us), True, out)
     return dict(zip(_BAND_COLUMNS, out, strict=True))
+
+
+@njit(cache=True, nogil=True)
+def _slot(a: int, b: int, mask: np.uint64) -> int:  # pragma: no cover - compiled
+    """A counter slot of the account pair ``(a, b)`` (a multiplicative hash)."""
+    h = np.uint64(a) * np.uint64(0x9E3779B97F4A7C15) ^ np.uint64(b) * np.uint64(0xC2B2AE3D27D4EB4F)
+    h ^= h >> np.uint64(31)
+    return h & mask
+
+
+@njit(cache=True, nogil=True)
+def _count_in_slots(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, w_us: int,
+                    counts: np.ndarray) -> int:  # pragma: no cover - compiled
+    """Add each in-window pair to its account pair's slot of ``counts`` (saturating at 255);
+    returns how many pairs there are."""
+    mask = np.uint64(counts.size - 1)
+    n = obj.size
+    k = 0
+    for i in range(n):
+        j = i + 1
+        while j < n and obj[j] == obj[i] and t[j] - t[i] <= w_us:
+            if acc[j] != acc[i]:
+                s = _slot(min(acc[i], acc[j]), max(acc[i], acc[j]), mask)
+                if counts[s] < 255:
+                    counts[s] += 1
+                k += 1
+            j += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _band_pairs_in_slots(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int,
+                         counts: np.ndarray, threshold: int, fill: bool,
+                         out: tuple[np.ndarray, ...]) -> int:  # pragma: no cover - compiled
+    """Count or write the in-window pairs whose account pair's slot holds at least ``threshold``."""
+    acc_a, acc_b, obj_out, pid_a, pid_b, t_a, t_b = out
+    mask = np.uint64(counts.size - 1)
+    n = obj.size
+    k = 0
+    for i in range(n):
+        j = i + 1
+        while j < n and obj[j] == obj[i] and t[j] - t[i] <= w_us:
+            if acc[j] != acc[i]:
+                x, y = (i, j) if acc[i] < acc[j] else (j, i)
+                if counts[_slot(acc[x], acc[y], mask)] >= threshold:
+                    if fill:
+                        acc_a[k] = acc[x]
+                        acc_b[k] = acc[y]
+                        obj_out[k] = obj[i]
+                        pid_a[k] = pid[x]
+                        pid_b[k] = pid[y]
+                        t_a[k] = t[x]
+                        t_b[k] = t[y]
+                    k += 1
+            j += 1
+    return k
+
+
+_FREQUENT_COLUMNS = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "t_a", "t_b")
+#: Counter slots of :func:`frequent_band_pairs` at most (one byte each).
+MAX_SLOTS = 1 << 28
+
+
+def frequent_band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int,
+                        min_count: int) -> tuple[dict[str, np.ndarray], int]:
+    """The pairs of :func:`band_pairs` whose two accounts have at least ``min_count`` of them,
+    and how many pairs there are in all; nothing is allocated for the others.
+
+    A signal whose one object is the clock (``synchronous``) pairs nearly every post with its
+    neighbours in time: 10M posts make ~100M in-window pairs, nearly all of them between
+    accounts that meet once or twice, which no test would keep (``min_count``). The pairs are
+    counted twice without being stored: first into one-byte counters, one per hashed account
+    pair (a slot holds at least its pair's count: colliding pairs only add to it), then only
+    pairs whose slot reaches ``min_count`` are written. Those are then counted exactly and the
+    pairs under ``min_count`` that came in through a shared slot dropped. Returns the account
+    pairs ``acc_a < acc_b``, ``obj``, the two posts and their times, in the order of
+    :func:`band_pairs`.
+    """
+    min_count = max(1, int(min_count))
+    n_all = count_band_pairs(obj, t, acc, w_us)
+    n_slots = 1 << max(10, min(MAX_SLOTS.bit_length() - 1, (2 * max(n_all, 1) - 1).bit_length()))
+    counts = np.zeros(n_slots, np.uint8)
+    _count_in_slots(obj, t, acc, int(w_us), counts)
+    threshold = min(min_count, 255)  # a saturated slot holds 255 or more
+    empty = tuple(np.empty(0, np.int64) for _ in _FREQUENT_COLUMNS)
+    n = _band_pairs_in_slots(obj, t, acc, pid, int(w_us), counts, threshold, False, empty)
+    out = tuple(np.empty(n, np.int64) for _ in _FREQUENT_COLUMNS)
+    _band_pairs_in_slots(obj, t, acc, pid, int(w_us), counts, threshold, True, out)
+    del counts
+    cols = dict(zip(_FREQUENT_COLUMNS, out, strict=True))
+    if n:
+        # Exact counts of the few pairs written: keep those with min_count or more.
+        a, b = cols["acc_a"], cols["acc_b"]
+        m = int(b.max()) + 1
+        key = a * m + b if (int(a.max()) + 1) * m <= 1 << 62 else np.stack([a, b], axis=1)
+        _, inverse, per_pair = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+        keep = per_pair[inverse.reshape(-1)] >= min_count
+        if not keep.all():
+            cols = {name: v[keep] for name, v in cols.items()}
+    return cols, n_all
 
 
 def group_pair_stats(

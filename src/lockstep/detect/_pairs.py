@@ -128,8 +128,9 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
         f"SELECT r.pid, r.acc, r.t, o.obj, CAST(floor(r.t / {bucket_us}) AS BIGINT) AS bucket "
         f"FROM {p}_raw AS r JOIN {p}_obj AS o ON o.object = r.object WHERE o.n_accounts >= 2",
     )
+    frequent_only = det.only_frequent_pairs and "in_process" in e.capabilities and int(det.min_count) >= 2
     heavy_filter = ""
-    if det.max_pairs_per_object is not None:
+    if det.max_pairs_per_object is not None and not frequent_only:
         heavy = _heavy_objects(e, p, w_us, int(det.max_pairs_per_object))
         if heavy.num_rows:
             top = heavy.column(0)[0].as_py()
@@ -146,8 +147,22 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
         cand = _raw_edge_stats_local(det, ctx, p, w_us)
         if cand is not None:
             return _finish(det, ctx, p, window_s, w_us, cand)
-    # The band join: same bucket (each unordered pair once: a post carries an object once, so pid
-    # orders the pairs of one object) plus the next bucket.
+    if frequent_only:
+        _frequent_pairs_local(det, ctx, p, w_us)
+    else:
+        _band_join(e, p, w_us)
+    det.refine_pairs(ctx, f"{p}_pairs")
+    # One post may carry the same object twice (a URL in text and card): count each post pair once.
+    det.n_pairs_ = e.count(f"{p}_pairs")
+    # Sorted here (one integer sort) rather than by the engine: the same order, ORDER BY acc_a, acc_b.
+    cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts, n_pairs=det.n_pairs_)
+    return _finish(det, ctx, p, window_s, w_us, cand)
+
+
+def _band_join(e: Any, p: str, w_us: int) -> None:
+    """``{p}_pairs``: the co-actions of ``{p}_act``, formed by the engine's band join: same bucket
+    (each unordered pair once: a post carries an object once, so pid orders the pairs of one
+    object) plus the next bucket."""
     cols = "l.pid AS pid_x, r.pid AS pid_y, l.acc AS acc_x, r.acc AS acc_y, l.obj AS obj, l.t AS t_x, r.t AS t_y"
     e.create_table(
         f"{p}_pairs",
@@ -170,12 +185,40 @@ FROM j
 -- an account does not coordinate with itself; the band holds pairs up to 2 windows apart
 WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     )
-    det.refine_pairs(ctx, f"{p}_pairs")
-    # One post may carry the same object twice (a URL in text and card): count each post pair once.
-    det.n_pairs_ = e.count(f"{p}_pairs")
-    # Sorted here (one integer sort) rather than by the engine: the same order, ORDER BY acc_a, acc_b.
-    cand = _edge_stats(e, p, det.count_column, int(det.min_count), ctx.n_accounts, n_pairs=det.n_pairs_)
-    return _finish(det, ctx, p, window_s, w_us, cand)
+
+
+def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
+    """``{p}_pairs`` with only the co-actions of account pairs that have ``min_count`` or more
+    (:func:`~lockstep.detect._pair_stats.frequent_band_pairs`), formed in this process.
+
+    Nothing downstream reads the others: the candidate edges need ``min_count`` co-actions (a
+    pair's objects never outnumber them), and the null models and the evidence read the
+    co-actions of candidate edges only. When more than ``max_pairs_per_object`` remain, none is
+    kept, with a note, as the heavy-object guard does.
+    """
+    from lockstep.detect._pair_stats import frequent_band_pairs
+
+    e = ctx.engine
+    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
+    cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
+    del act
+    pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count))
+    del cols
+    n = int(pairs["obj"].size)
+    cap = det.max_pairs_per_object
+    if cap is not None and n > cap:
+        det.notes_.append(
+            f"{det.signal}: set aside: {n_all} in-window pairs, {n} of them between accounts with at least "
+            f"{det.min_count}, more than max_pairs_per_object ({cap}); raise it to include them"
+        )
+        pairs = {name: v[:0] for name, v in pairs.items()}
+    elif cap is not None and n_all > cap:
+        det.notes_.append(
+            f"{det.signal}: {n_all} in-window pairs; the {n} between accounts with at least {det.min_count} "
+            "were formed, the others cannot make an edge"
+        )
+    e.register_arrow(f"{p}_pairs", pa.table(
+        {name: pairs[name] for name in ("acc_a", "acc_b", "pid_a", "pid_b", "t_a", "t_b", "obj")}))
 
 
 def _finish(det: Detector, ctx: Any, p: str, window_s: float, w_us: int, cand: pa.Table) -> Detector:

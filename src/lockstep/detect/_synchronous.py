@@ -25,7 +25,9 @@ class Synchronous(Detector):
     min_posts : int, default 5
         Accounts with fewer posts are left out: "repeatedly" needs repetitions.
     max_pairs_per_object : int or None, default 50_000_000
-        The whole signal is set aside, with a note, when the data holds more in-window pairs.
+        The whole signal is set aside, with a note, when the data holds more in-window pairs;
+        where the engine runs in this process (DuckDB), when more than this many pairs belong
+        to account pairs with ``min_count`` or more (only those are formed there).
     include_reposts : bool, default False
         Reposts follow the reposted post, not the clock: fans reposting a celebrity within
         seconds would look synchronous.
@@ -44,6 +46,7 @@ class Synchronous(Detector):
     reason: ClassVar[str] = "{n} accounts posted {k} times within {dt} of each other"
     default_null: ClassVar[str] = "activity"
     auto_window_s: ClassVar[float | None] = 5.0
+    only_frequent_pairs: ClassVar[bool] = True
     #: Data kept to the minute is skipped unless the window is at least this long.
     coarse_below_s: ClassVar[float] = 60.0
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
