@@ -150,10 +150,10 @@ class Detector:
     #: Rows of :meth:`actions_sql` that are not actions.
     object_filter: ClassVar[str] = "object IS NOT NULL AND object <> ''"
     #: The objects are slices of the clock, not things people share, so a crowded one is no
-    #: reason to set it aside: where the engine runs in this process, only the co-actions of
-    #: account pairs with ``min_count`` or more are formed (``frequent_band_pairs``), and
-    #: ``max_pairs_per_object`` bounds those instead of each object's in-window pairs.
-    only_frequent_pairs: ClassVar[bool] = False
+    #: reason to set it aside: where the engine runs in this process (which forms only the
+    #: co-actions of account pairs with ``min_count`` or more), ``max_pairs_per_object`` bounds
+    #: those instead of each object's in-window pairs.
+    keeps_heavy_objects: ClassVar[bool] = False
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
         "window": [WINDOW],

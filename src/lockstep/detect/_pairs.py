@@ -128,9 +128,11 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
         f"SELECT r.pid, r.acc, r.t, o.obj, CAST(floor(r.t / {bucket_us}) AS BIGINT) AS bucket "
         f"FROM {p}_raw AS r JOIN {p}_obj AS o ON o.object = r.object WHERE o.n_accounts >= 2",
     )
-    frequent_only = det.only_frequent_pairs and "in_process" in e.capabilities and int(det.min_count) >= 2
+    # In process, the co-actions of account pairs under min_count are never formed: nothing
+    # downstream reads them (most pairs co-act once; at 10M posts, ~100M in-window pairs).
+    frequent_only = "in_process" in e.capabilities and int(det.min_count) >= 2
     heavy_filter = ""
-    if det.max_pairs_per_object is not None and not frequent_only:
+    if det.max_pairs_per_object is not None and not (frequent_only and det.keeps_heavy_objects):
         heavy = _heavy_objects(e, p, w_us, int(det.max_pairs_per_object))
         if heavy.num_rows:
             top = heavy.column(0)[0].as_py()
@@ -205,7 +207,7 @@ def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
     pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count))
     del cols
     n = int(pairs["obj"].size)
-    cap = det.max_pairs_per_object
+    cap = det.max_pairs_per_object if det.keeps_heavy_objects else None
     if cap is not None and n > cap:
         det.notes_.append(
             f"{det.signal}: set aside: {n_all} in-window pairs, {n} of them between accounts with at least "

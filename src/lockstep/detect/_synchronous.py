@@ -46,7 +46,7 @@ class Synchronous(Detector):
     reason: ClassVar[str] = "{n} accounts posted {k} times within {dt} of each other"
     default_null: ClassVar[str] = "activity"
     auto_window_s: ClassVar[float | None] = 5.0
-    only_frequent_pairs: ClassVar[bool] = True
+    keeps_heavy_objects: ClassVar[bool] = True
     #: Data kept to the minute is skipped unless the window is at least this long.
     coarse_below_s: ClassVar[float] = 60.0
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
