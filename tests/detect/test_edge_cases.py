@@ -53,6 +53,21 @@ def test_one_giant_object_is_set_aside_with_a_note_when_it_exceeds_the_guard(wor
     assert CoRepost(window="10s", **RAW).fit(ws).edges_.num_rows == 60 * 59 // 2 + 1
 
 
+def test_synchronous_on_timestamps_all_equal_is_set_aside_by_its_cap(workspace):
+    """Every post at one instant: each pair of accounts co-posts 36 times. The clock is not set
+    aside for being crowded; past the cap, its pairs of accounts that reach min_count are."""
+    from lockstep.detect import Synchronous
+
+    ws = workspace([post(f"u{i:02d}", 5, f"p{i}-{k}") for i in range(40) for k in range(6)])
+    assert Synchronous(min_count=5).fit(ws).edges_.num_rows == 40 * 39 // 2
+    det = Synchronous(min_count=5, max_pairs_per_object=1000).fit(ws)
+    assert det.edges_.num_rows == 0
+    assert det.notes_ == [
+        "synchronous: set aside: 28080 in-window pairs, more than max_pairs_per_object (1000) of them "
+        "between accounts with at least 5; raise it to include them"
+    ]
+
+
 def test_a_bad_parameter_names_itself_what_it_allows_and_what_it_got(workspace):
     ws = workspace([])
     with pytest.raises(InvalidParameterError, match=r"CoRepost: parameter 'window' must be .*; got 'soon'"):

@@ -158,6 +158,10 @@ def test_frequent_band_pairs_are_the_band_pairs_of_account_pairs_reaching_min_co
     assert 0 < len(expected) < n_all
     assert len(frequent) < len(keys) - 1_000  # many pairs under min_count: the slots must not let them in
     assert pair_rows(got) == expected
+    # Past max_pairs nothing is written: only the counts.
+    assert frequent_band_pairs(obj, t, acc, pid, w, min_count, max_pairs=len(expected) - 1) == (None, n_all)
+    got, _ = frequent_band_pairs(obj, t, acc, pid, w, min_count, max_pairs=n_all)
+    assert pair_rows(got) == expected
 
 
 @pytest.mark.parametrize("signal,params", [

@@ -242,9 +242,10 @@ MAX_SLOTS = 1 << 28
 
 
 def frequent_band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np.ndarray, w_us: int,
-                        min_count: int) -> tuple[dict[str, np.ndarray], int]:
+                        min_count: int, max_pairs: int | None = None) -> tuple[dict[str, np.ndarray] | None, int]:
     """The pairs of :func:`band_pairs` whose two accounts have at least ``min_count`` of them,
-    and how many pairs there are in all; nothing is allocated for the others.
+    and how many pairs there are in all; nothing is allocated for the others. None instead of
+    the pairs when more than ``max_pairs`` would be written (nothing is allocated for them).
 
     A signal whose one object is the clock (``synchronous``) pairs nearly every post with its
     neighbours in time: 10M posts make ~100M in-window pairs, nearly all of them between
@@ -264,6 +265,8 @@ def frequent_band_pairs(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: np
     threshold = min(min_count, 255)  # a saturated slot holds 255 or more
     empty = tuple(np.empty(0, np.int64) for _ in _FREQUENT_COLUMNS)
     n = _band_pairs_in_slots(obj, t, acc, pid, int(w_us), counts, threshold, False, empty)
+    if max_pairs is not None and n > max_pairs:
+        return None, n_all
     out = tuple(np.empty(n, np.int64) for _ in _FREQUENT_COLUMNS)
     _band_pairs_in_slots(obj, t, acc, pid, int(w_us), counts, threshold, True, out)
     del counts

@@ -204,17 +204,18 @@ def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
     act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
     cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
     del act
-    pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count))
-    del cols
-    n = int(pairs["obj"].size)
     cap = det.max_pairs_per_object if det.keeps_heavy_objects else None
-    if cap is not None and n > cap:
+    pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count),
+                                       max_pairs=cap)
+    del cols
+    if pairs is None:
         det.notes_.append(
-            f"{det.signal}: set aside: {n_all} in-window pairs, {n} of them between accounts with at least "
-            f"{det.min_count}, more than max_pairs_per_object ({cap}); raise it to include them"
+            f"{det.signal}: set aside: {n_all} in-window pairs, more than max_pairs_per_object ({cap}) of them "
+            f"between accounts with at least {det.min_count}; raise it to include them"
         )
-        pairs = {name: v[:0] for name, v in pairs.items()}
+        pairs = {name: np.zeros(0, np.int64) for name in ("acc_a", "acc_b", "pid_a", "pid_b", "t_a", "t_b", "obj")}
     elif cap is not None and n_all > cap:
+        n = int(pairs["obj"].size)
         det.notes_.append(
             f"{det.signal}: {n_all} in-window pairs; the {n} between accounts with at least {det.min_count} "
             "were formed, the others cannot make an edge"
