@@ -201,9 +201,7 @@ def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
     from lockstep.detect._pair_stats import frequent_band_pairs
 
     e = ctx.engine
-    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
-    cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
-    del act
+    cols = _sorted_actions(e, p)
     cap = det.max_pairs_per_object if det.keeps_heavy_objects else None
     pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count),
                                        max_pairs=cap)
@@ -288,9 +286,7 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Tabl
     from lockstep.detect._pair_stats import band_pairs, count_band_pairs
 
     e = ctx.engine
-    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
-    cols = {name: _numpy(act[name], np.int64) for name in act.column_names}
-    del act
+    cols = _sorted_actions(e, p)
     n_pairs = count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us)
     if n_pairs > LOCAL_MAX_PAIRS:
         return None
@@ -298,6 +294,13 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Tabl
     del cols
     det.n_pairs_ = int(pairs["obj"].size)
     return _group_locally(e, p, pairs, det.count_column, int(det.min_count), ctx.n_accounts)
+
+
+def _sorted_actions(e: Any, p: str) -> dict[str, np.ndarray]:
+    """``obj, t, acc, pid`` of ``{p}_act`` as int64 arrays, sorted by object and time (the order
+    in which :mod:`._pair_stats` forms band pairs)."""
+    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
+    return {name: _numpy(act[name], np.int64) for name in act.column_names}
 
 
 def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
