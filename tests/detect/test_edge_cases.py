@@ -39,11 +39,13 @@ def test_timestamps_all_equal_pair_everyone_even_with_a_zero_window(workspace):
     assert set(det.evidence_["dt_s"].to_pylist()) == {0.0}
 
 
-def test_one_giant_object_is_set_aside_with_a_note_when_it_exceeds_the_guard(workspace):
+@pytest.mark.parametrize("min_count", [1, 2])  # 2: the guard counts in process (DuckDB), 1: in the engine
+def test_one_giant_object_is_set_aside_with_a_note_when_it_exceeds_the_guard(workspace, min_count):
     rows = [post(f"u{i:03d}", i % 7, f"g{i}", repost_of="giant") for i in range(60)]
     rows += [post("a", 100, "a1", repost_of="small"), post("b", 101, "b1", repost_of="small")]
+    rows += [post("a", 200, "a2", repost_of="small2"), post("b", 201, "b2", repost_of="small2")]
     ws = workspace(rows)
-    det = CoRepost(window="10s", min_count=1, null=None, max_pairs_per_object=100).fit(ws)
+    det = CoRepost(window="10s", min_count=min_count, null=None, max_pairs_per_object=100).fit(ws)
     assert [(r["account_a"], r["account_b"]) for r in det.edges_.to_pylist()] == [("a", "b")]
     assert det.notes_ == [
         "co-repost: 1 object(s) set aside, each with more than 100 in-window pairs "

@@ -178,7 +178,8 @@ def test_detection_from_frequent_pairs_formed_in_process_equals_the_engine_band_
         return get_detector(signal, evidence=True, **params).fit(demo_workspace)
 
     frequent = run()
-    monkeypatch.setattr(_pairs, "_frequent_pairs_local", lambda det, ctx, p, w_us: _pairs._band_join(ctx.engine, p, w_us))
+    monkeypatch.setattr(_pairs, "_frequent_pairs_local",
+                        lambda det, ctx, p, w_us, cols: _pairs._band_join(ctx.engine, p, w_us))
     everything = run()
     assert frequent.edges_.num_rows > 0
     assert frequent.edges_.equals(everything.edges_)
@@ -192,3 +193,18 @@ def test_synchronous_in_process_is_set_aside_when_its_frequent_pairs_exceed_the_
     det = get_detector("synchronous", window=30, min_count=3, max_pairs_per_object=10).fit(demo_workspace)
     assert det.edges_.num_rows == 0
     assert any("set aside" in n and "max_pairs_per_object (10)" in n for n in det.notes_)
+
+
+def test_object_window_pairs_count_every_pair_of_an_objects_actions_within_the_window():
+    from lockstep.detect._pair_stats import object_window_pairs
+
+    rng = np.random.default_rng(3)
+    obj = np.sort(rng.integers(0, 30, 2_000))
+    t = rng.integers(0, 50, obj.size)  # many ties
+    order = np.lexsort((t, obj))
+    obj, t = obj[order], t[order]
+    objects, counts = object_window_pairs(obj, t, 4)
+    assert objects.tolist() == sorted(set(obj.tolist()))
+    for o, c in zip(objects.tolist(), counts.tolist(), strict=True):
+        ts = t[obj == o]
+        assert c == int((np.abs(ts[:, None] - ts[None, :]) <= 4).sum() - ts.size) // 2

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - numba is a dependency
 
     prange = range
 
-__all__ = ["band_pairs", "count_band_pairs", "frequent_band_pairs", "group_pair_stats"]
+__all__ = ["band_pairs", "count_band_pairs", "frequent_band_pairs", "group_pair_stats", "object_window_pairs"]
 
 #: One parallel kernel at a time: numba's default threading layer (workqueue) aborts the process
 #: when two threads launch parallel kernels at once (a library user running detectors in threads).
@@ -234,6 +234,37 @@ def _band_pairs_in_slots(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: n
                     k += 1
             j += 1
     return k
+
+
+@njit(cache=True, nogil=True)
+def _object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Per object (actions sorted by object and time): how many pairs of its actions, of any
+    accounts, fall at most ``w_us`` apart. Two pointers: linear in the actions."""
+    n = obj.size
+    n_obj = 0
+    for i in range(n):
+        if i == 0 or obj[i] != obj[i - 1]:
+            n_obj += 1
+    objects = np.empty(n_obj, np.int64)
+    counts = np.zeros(n_obj, np.int64)
+    g = -1
+    j = 0
+    for i in range(n):
+        if i == 0 or obj[i] != obj[i - 1]:
+            g += 1
+            objects[g] = obj[i]
+        if j <= i:
+            j = i + 1
+        while j < n and obj[j] == obj[i] and t[j] - t[i] <= w_us:
+            j += 1
+        counts[g] += j - i - 1
+    return objects, counts
+
+
+def object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(objects, pairs)``: each object of the actions (sorted by object and time) and its
+    in-window pairs of actions, whoever made them (what the heavy-object guard counts)."""
+    return _object_window_pairs(obj, t, int(w_us))
 
 
 _FREQUENT_COLUMNS = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "t_a", "t_b")

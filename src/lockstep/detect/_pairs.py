@@ -131,9 +131,14 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
     # In process, the co-actions of account pairs under min_count are never formed: nothing
     # downstream reads them (most pairs co-act once; at 10M posts, ~100M in-window pairs).
     frequent_only = "in_process" in e.capabilities and int(det.min_count) >= 2
+    # There the actions are fetched once, sorted, and the heavy objects counted from them too.
+    local = _sorted_actions(e, f"{p}_act0") if frequent_only else None
     heavy_filter = ""
     if det.max_pairs_per_object is not None and not (frequent_only and det.keeps_heavy_objects):
-        heavy = _heavy_objects(e, p, w_us, int(det.max_pairs_per_object))
+        if local is None:
+            heavy = _heavy_objects(e, p, w_us, int(det.max_pairs_per_object))
+        else:
+            heavy, local = _heavy_objects_local(e, p, local, w_us, int(det.max_pairs_per_object))
         if heavy.num_rows:
             top = heavy.column(0)[0].as_py()
             det.notes_.append(
@@ -146,11 +151,11 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
     e.drop(f"{p}_act0")
 
     if _pairs_stay_local(det, e):
-        cand = _raw_edge_stats_local(det, ctx, p, w_us)
+        cand = _raw_edge_stats_local(det, ctx, p, w_us, local)
         if cand is not None:
             return _finish(det, ctx, p, window_s, w_us, cand)
-    if frequent_only:
-        _frequent_pairs_local(det, ctx, p, w_us)
+    if local is not None:
+        _frequent_pairs_local(det, ctx, p, w_us, local)
     else:
         _band_join(e, p, w_us)
     det.refine_pairs(ctx, f"{p}_pairs")
@@ -189,7 +194,7 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     )
 
 
-def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
+def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int, cols: dict[str, np.ndarray]) -> None:
     """``{p}_pairs`` with only the co-actions of account pairs that have ``min_count`` or more
     (:func:`~lockstep.detect._pair_stats.frequent_band_pairs`), formed in this process.
 
@@ -201,11 +206,10 @@ def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int) -> None:
     from lockstep.detect._pair_stats import frequent_band_pairs
 
     e = ctx.engine
-    cols = _sorted_actions(e, p)
     cap = det.max_pairs_per_object if det.keeps_heavy_objects else None
     pairs, n_all = frequent_band_pairs(cols["obj"], cols["t"], cols["acc"], cols["pid"], w_us, int(det.min_count),
                                        max_pairs=cap)
-    del cols
+    cols.clear()
     if pairs is None:
         det.notes_.append(
             f"{det.signal}: set aside: {n_all} in-window pairs, more than max_pairs_per_object ({cap}) of them "
@@ -280,13 +284,14 @@ def _pairs_stay_local(det: Detector, e: Any) -> bool:
             and type(det).refine_pairs is Detector.refine_pairs)
 
 
-def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Table | None:
+def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int,
+                          cols: dict[str, np.ndarray] | None = None) -> pa.Table | None:
     """The candidate edges of :func:`_edge_stats`, the co-actions formed locally (:func:`band_pairs`);
     None when they would be more than :data:`LOCAL_MAX_PAIRS` (the engine forms them then)."""
     from lockstep.detect._pair_stats import band_pairs, count_band_pairs
 
     e = ctx.engine
-    cols = _sorted_actions(e, p)
+    cols = _sorted_actions(e, f"{p}_act") if cols is None else cols
     n_pairs = count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us)
     if n_pairs > LOCAL_MAX_PAIRS:
         return None
@@ -296,10 +301,10 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int) -> pa.Tabl
     return _group_locally(e, p, pairs, det.count_column, int(det.min_count), ctx.n_accounts)
 
 
-def _sorted_actions(e: Any, p: str) -> dict[str, np.ndarray]:
-    """``obj, t, acc, pid`` of ``{p}_act`` as int64 arrays, sorted by object and time (the order
-    in which :mod:`._pair_stats` forms band pairs)."""
-    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {p}_act ORDER BY obj, t")
+def _sorted_actions(e: Any, table: str) -> dict[str, np.ndarray]:
+    """``obj, t, acc, pid`` of an actions table as int64 arrays, sorted by object and time (the
+    order in which :mod:`._pair_stats` forms band pairs)."""
+    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {table} ORDER BY obj, t")
     return {name: _numpy(act[name], np.int64) for name in act.column_names}
 
 
@@ -394,6 +399,26 @@ GROUP BY c.obj HAVING sum(c.n * (c.n - 1) / 2 + c.n * coalesce(d.n, 0)) > {max_p
         f"SELECT o.object, h.n_band_pairs FROM {p}_heavy h JOIN {p}_obj o ON o.obj = h.obj "
         "ORDER BY h.n_band_pairs DESC, o.object"
     )
+
+
+def _heavy_objects_local(e: Any, p: str, cols: dict[str, np.ndarray], w_us: int,
+                         max_pairs: int) -> tuple[pa.Table, dict[str, np.ndarray]]:
+    """:func:`_heavy_objects` from the actions of ``{p}_act0`` held here (sorted by object and
+    time): every object's in-window pairs counted exactly in one linear pass, no query. Returns
+    the same table (and ``{p}_heavy``, when there are heavy objects) and the actions without them."""
+    from lockstep.detect._pair_stats import object_window_pairs
+
+    objects, n_pairs = object_window_pairs(cols["obj"], cols["t"], w_us)
+    heavy = n_pairs > max_pairs
+    if not heavy.any():
+        return pa.table({"object": pa.array([], pa.string()), "n_band_pairs": pa.array([], pa.int64())}), cols
+    e.register_arrow(f"{p}_heavy", pa.table({"obj": objects[heavy], "n_band_pairs": n_pairs[heavy]}))
+    keep = ~np.isin(cols["obj"], objects[heavy])
+    table = e.fetch_arrow(
+        f"SELECT o.object, h.n_band_pairs FROM {p}_heavy h JOIN {p}_obj o ON o.obj = h.obj "
+        "ORDER BY h.n_band_pairs DESC, o.object"
+    )
+    return table, {name: v[keep] for name, v in cols.items()}
 
 
 _CAND_SCHEMA = pa.schema([
