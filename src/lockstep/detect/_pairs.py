@@ -305,7 +305,11 @@ def _sorted_actions(e: Any, table: str) -> dict[str, np.ndarray]:
     """``obj, t, acc, pid`` of an actions table as int64 arrays, sorted by object and time (the
     order in which :mod:`._pair_stats` forms band pairs)."""
     act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {table} ORDER BY obj, t")
-    return {name: _numpy(act[name], np.int64) for name in act.column_names}
+    cols = {}
+    for name in act.column_names:
+        cols[name] = _numpy(act[name], np.int64)
+        act = act.drop_columns([name])  # its Arrow buffers go as soon as its copy exists
+    return cols
 
 
 def _sorted_by_pair(cand: pa.Table, n_accounts: int) -> pa.Table:
