@@ -208,3 +208,34 @@ def test_object_window_pairs_count_every_pair_of_an_objects_actions_within_the_w
     for o, c in zip(objects.tolist(), counts.tolist(), strict=True):
         ts = t[obj == o]
         assert c == int((np.abs(ts[:, None] - ts[None, :]) <= 4).sum() - ts.size) // 2
+
+
+@pytest.mark.parametrize("signal", ["co-repost", "co-link", "co-hashtag", "co-mention", "identical-text", "co-reply",
+                                    "near-text"])
+def test_detection_in_process_equals_the_engine_neutral_sql_auto_window_included(demo_workspace, signal):
+    """In process: the auto window, the heavy objects and the pairs come from the fetched actions;
+    the engine-neutral SQL computes them in the engine. Same window, edges and evidence."""
+    from lockstep.detect import get_detector
+
+    def run(engine):
+        return get_detector(signal, window="auto", evidence=True).fit(demo_workspace, engine=engine)
+
+    local, sql = run("duckdb"), run(SqlOnlyDuckDB(demo_workspace.con))
+    assert any("window estimated from the data" in n for n in local.notes_)
+    assert local.window_s_ == sql.window_s_
+    assert local.notes_ == sql.notes_
+    assert local.edges_.num_rows > 0
+    assert local.edges_.equals(sql.edges_)
+    assert local.evidence_.equals(sql.evidence_)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 11, 997])
+def test_quantile_cont_is_duckdbs_bit_for_bit(n):
+    from lockstep.detect._pair_stats import quantile_cont
+
+    rng = np.random.default_rng(n)
+    x = rng.integers(0, 5, n) * 1_000_000 + rng.choice([0, 0, 1, 999_999], n)  # whole seconds, ties
+    con = duckdb.connect()
+    con.register("x", pa.table({"x": x}))
+    for q in (0.1, 0.5, 0.9, 1 / 3):
+        assert quantile_cont(x, q) == con.execute(f"SELECT quantile_cont(x, {q}) FROM x").fetchone()[0]

@@ -25,7 +25,8 @@ except ImportError:  # pragma: no cover - numba is a dependency
 
     prange = range
 
-__all__ = ["band_pairs", "count_band_pairs", "frequent_band_pairs", "group_pair_stats", "object_window_pairs"]
+__all__ = ["band_pairs", "count_band_pairs", "frequent_band_pairs", "group_pair_stats", "object_window_pairs",
+           "share_times"]
 
 #: One parallel kernel at a time: numba's default threading layer (workqueue) aborts the process
 #: when two threads launch parallel kernels at once (a library user running detectors in threads).
@@ -265,6 +266,52 @@ def object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.n
     """``(objects, pairs)``: each object of the actions (sorted by object and time) and its
     in-window pairs of actions, whoever made them (what the heavy-object guard counts)."""
     return _object_window_pairs(obj, t, int(w_us))
+
+
+@njit(cache=True, nogil=True)
+def _share_times(obj: np.ndarray, t: np.ndarray, share: float) -> np.ndarray:  # pragma: no cover - compiled
+    """Per object (actions sorted by object and time): the time from its first action to its
+    action at ``share`` of them (rank ``max(2, ceil(n * share))``)."""
+    n = obj.size
+    n_obj = 0
+    for i in range(n):
+        if i == 0 or obj[i] != obj[i - 1]:
+            n_obj += 1
+    out = np.empty(n_obj, np.int64)
+    g = 0
+    start = 0
+    for i in range(1, n + 1):
+        if i == n or obj[i] != obj[i - 1]:
+            k = max(2, int(np.ceil((i - start) * share)))
+            out[g] = t[start + min(k, i - start) - 1] - t[start]
+            g += 1
+            start = i
+    return out
+
+
+def share_times(obj: np.ndarray, t: np.ndarray, share: float) -> np.ndarray:
+    """Per object of the actions (sorted by object and time), how long it took to reach ``share``
+    of its actions (at least two): what ``auto_window`` takes a quantile of."""
+    if obj.size == 0:
+        return np.zeros(0, np.int64)
+    return _share_times(obj, t, float(share))
+
+
+def quantile_cont(values: np.ndarray, q: float) -> float | None:
+    """DuckDB's ``quantile_cont`` of integers, bit for bit: the sorted values at ``floor`` and
+    ``ceil`` of ``(n - 1) q`` as doubles, interpolated as its build computes
+    ``lo * (1 - d) + hi * d``, i.e. with one fused multiply-add (a test compares them)."""
+    from fractions import Fraction
+
+    if values.size == 0:
+        return None
+    v = np.sort(values)
+    pos = (v.size - 1) * float(q)
+    i, j = int(np.floor(pos)), int(np.ceil(pos))
+    lo, hi, d = float(v[i]), float(v[j]), pos - i
+    if i == j:
+        return lo
+    return float(Fraction(lo) * Fraction(1.0 - d) + Fraction(hi * d))  # fma(lo, 1 - d, hi * d)
 
 
 _FREQUENT_COLUMNS = ("acc_a", "acc_b", "obj", "pid_a", "pid_b", "t_a", "t_b")

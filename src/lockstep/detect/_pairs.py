@@ -111,28 +111,27 @@ def _run(det: Detector, ctx: Any, seed: int) -> Detector:
         f"FROM {p}_raw GROUP BY object",
     )
     det.n_actions_ = e.count(f"{p}_raw")
+    # In process, the co-actions of account pairs under min_count are never formed: nothing
+    # downstream reads them (most pairs co-act once; at 10M posts, ~100M in-window pairs). There
+    # the actions on objects two accounts share are fetched once, sorted by object and time, and
+    # the auto window, the heavy objects and the pairs all come from them.
+    frequent_only = "in_process" in e.capabilities and int(det.min_count) >= 2
+    local = _sorted_actions(e, _shared_actions_sql(p)) if frequent_only else None
 
     window_s = parse_window(det.window)
     if window_s is None and det.auto_window_s is not None:
         window_s = det.auto_window_s
     elif window_s is None:
-        window_s = auto_window(ctx, p)
+        window_s = auto_window(ctx, p) if local is None else auto_window_local(local)
         det.notes_.append(f"{det.signal}: window estimated from the data: {window_s:g} s")
     det.window_s_ = window_s
     w_us = round(window_s * 1_000_000)
     bucket_us = max(w_us, 1)
 
-    # Objects only one account acted on cannot pair; leave them out before any sort.
     e.create_table(
         f"{p}_act0",
-        f"SELECT r.pid, r.acc, r.t, o.obj, CAST(floor(r.t / {bucket_us}) AS BIGINT) AS bucket "
-        f"FROM {p}_raw AS r JOIN {p}_obj AS o ON o.object = r.object WHERE o.n_accounts >= 2",
+        f"SELECT pid, acc, t, obj, CAST(floor(t / {bucket_us}) AS BIGINT) AS bucket FROM ({_shared_actions_sql(p)}) AS x",
     )
-    # In process, the co-actions of account pairs under min_count are never formed: nothing
-    # downstream reads them (most pairs co-act once; at 10M posts, ~100M in-window pairs).
-    frequent_only = "in_process" in e.capabilities and int(det.min_count) >= 2
-    # There the actions are fetched once, sorted, and the heavy objects counted from them too.
-    local = _sorted_actions(e, f"{p}_act0") if frequent_only else None
     heavy_filter = ""
     if det.max_pairs_per_object is not None and not (frequent_only and det.keeps_heavy_objects):
         if local is None:
@@ -291,7 +290,7 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int,
     from lockstep.detect._pair_stats import band_pairs, count_band_pairs
 
     e = ctx.engine
-    cols = _sorted_actions(e, f"{p}_act") if cols is None else cols
+    cols = _sorted_actions(e, f"SELECT * FROM {p}_act") if cols is None else cols
     n_pairs = count_band_pairs(cols["obj"], cols["t"], cols["acc"], w_us)
     if n_pairs > LOCAL_MAX_PAIRS:
         return None
@@ -301,10 +300,16 @@ def _raw_edge_stats_local(det: Detector, ctx: Any, p: str, w_us: int,
     return _group_locally(e, p, pairs, det.count_column, int(det.min_count), ctx.n_accounts)
 
 
-def _sorted_actions(e: Any, table: str) -> dict[str, np.ndarray]:
-    """``obj, t, acc, pid`` of an actions table as int64 arrays, sorted by object and time (the
-    order in which :mod:`._pair_stats` forms band pairs)."""
-    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM {table} ORDER BY obj, t")
+def _shared_actions_sql(p: str) -> str:
+    """The actions on objects at least two accounts acted on (the others cannot pair)."""
+    return (f"SELECT r.pid, r.acc, r.t, o.obj FROM {p}_raw AS r JOIN {p}_obj AS o ON o.object = r.object "
+            "WHERE o.n_accounts >= 2")
+
+
+def _sorted_actions(e: Any, query: str) -> dict[str, np.ndarray]:
+    """``obj, t, acc, pid`` of the actions a query gives, as int64 arrays sorted by object and
+    time (the order in which :mod:`._pair_stats` forms band pairs)."""
+    act = e.fetch_arrow(f"SELECT obj, t, acc, pid FROM ({query}) AS x ORDER BY obj, t")
     cols = {}
     for name in act.column_names:
         cols[name] = _numpy(act[name], np.int64)
@@ -588,6 +593,21 @@ def _weights_fixed(obj: pa.Table) -> np.ndarray:
     return w
 
 
+def auto_window_local(cols: dict[str, np.ndarray], *, share: float = 0.5, quantile: float = 0.1) -> float:
+    """:func:`auto_window` from the shared actions held here, sorted by object and time (the same
+    value: a test compares them)."""
+    from lockstep.detect._pair_stats import quantile_cont, share_times
+
+    return _window_of(quantile_cont(share_times(cols["obj"], cols["t"], share), quantile))
+
+
+def _window_of(v: float | None) -> float:
+    """Seconds of the quantile ``v`` (µs): rounded up, within [1 s, 1 h]; 60 s when there is none."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return 60.0
+    return float(min(3600.0, max(1.0, math.ceil(v / 1e6))))
+
+
 def auto_window(ctx: Any, p: str, *, share: float = 0.5, quantile: float = 0.1) -> float:
     """CooRnet-style window: how fast the fastest objects reach half of their actions.
 
@@ -605,6 +625,4 @@ SELECT {ctx.engine.quantile("dt", quantile)} FROM (
   SELECT object, max(t - t0) AS dt FROM r WHERE rn <= greatest(2, ceil(n * {share})) GROUP BY object
 ) AS d"""
     )
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return 60.0
-    return float(min(3600.0, max(1.0, math.ceil(v / 1e6))))
+    return _window_of(v)
