@@ -19,7 +19,9 @@ Usage::
 
     .venv/bin/python bench/vs_cnt.py --rows 100000          # a few minutes
     .venv/bin/python bench/vs_cnt.py                        # 1M rows: CNT alone takes long
-    .venv/bin/python bench/vs_cnt.py --skip-cnt --repeat 3  # CNT's last timings; lockstep's median of 3
+    .venv/bin/python bench/vs_cnt.py --repeat 3             # lockstep's median of 3, CNT timed in the same run
+    .venv/bin/python bench/vs_cnt.py --skip-cnt             # edge sets only: CNT's last database and timings
+                                                            # (its ratios are not same-run ratios, and say so)
 
 Targets: lockstep at least 20x faster end to end (ingest included) on co-retweet, co-tweet and
 co-link together, at least 100x on near-identical text.
@@ -37,6 +39,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -509,6 +512,8 @@ EXPLAIN = {
 def print_report(results: list[Comparison], cnt_steps: dict[str, Step], ls: LockstepRun,
                  args: argparse.Namespace, signals: tuple[str, ...]) -> None:
     print(f"\n== lockstep vs CNT {CNT_VERSION}: {args.rows:,} rows, window {args.window} s, 2 cores ==")
+    if args.skip_cnt:
+        print("(CNT's timings from an earlier run, --skip-cnt: ratios not from the same run)")
     print(f"ingest: CNT preprocess {fmt_s(cnt_steps['preprocess'].seconds)} s "
           f"({cnt_steps['preprocess'].status}), lockstep ingest {fmt_s(ls.ingest_seconds)} s")
     pre = cnt_steps["preprocess"].seconds
@@ -563,7 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cnt-timeout", type=float, default=3600, help="seconds per CNT step")
     ap.add_argument("--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "lockstep-bench" / "vs_cnt")
     ap.add_argument("--signals", default=",".join(SIGNALS))
-    ap.add_argument("--skip-cnt", action="store_true", help="reuse the CNT database and timings of the last run")
+    ap.add_argument("--skip-cnt", action="store_true",
+                    help="reuse the CNT database and timings of the last run (for the edge sets: the ratios are then "
+                         "not same-run ratios, and the report says so)")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run lockstep this many times (each from a fresh workspace) and report the median of each "
                          "step: on a shared machine one run can be off by a second")
@@ -587,6 +594,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_cnt and timings.exists():
         cnt_steps = {k: Step(None if v == "None" else float(v), st)
                      for k, v, st in (line.split() for line in timings.read_text().splitlines())}
+        # A ratio is only as good as the two timings' conditions: CNT timed at another time, on a
+        # differently loaded machine, gave ratios 2-3x too high in an earlier session.
+        when = datetime.fromtimestamp(timings.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print(f"  CNT's timings reused from an earlier run ({when}): the ratios below are NOT same-run "
+              "ratios; run without --skip-cnt for those (CNT's steps take ~3 minutes at 1M rows)")
     else:
         cnt_steps = run_cnt(exe, csv, db, args.window, signals, args.cnt_timeout, work / "cnt.log")
         timings.write_text("".join(f"{k} {v.seconds} {v.status}\n" for k, v in cnt_steps.items()))
