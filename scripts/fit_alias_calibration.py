@@ -16,6 +16,14 @@ those of plain cosines of all n-grams, from a second linker run with centring (a
 switched off; the ``raw`` model (a
 handful of names) reads the plain cosines, recomputed here from the linker's features.
 
+The ``verifier`` scorer is *cross-fitted*: the shipped verifier (scripts/fit_alias_verifier.py)
+was trained on these very articles and recognises their authors, so its scores here would be
+too good and the calibration would over-weight it. Instead the calibration authors are dealt into
+``--folds`` folds, and every pair of names (and every name–impostor pair of the S-norm) is scored
+by a verifier with the shipped parameters trained without the folds of both its authors
+(``lockstep.aliases._verifier.crossfit_matrix``): 15 verifiers for 5 folds. ``--verifier-cache``
+keeps them between runs.
+
     .venv/bin/python scripts/fit_alias_calibration.py [--data ../shared/data/reuter_c50] [--trials 4]
 """
 
@@ -31,10 +39,80 @@ import pandas as pd
 from lockstep.aliases._calibration import fit_calibration, save_calibrations
 from lockstep.aliases._evaluation import alias_trials, c50_author_split, load_c50, pair_truth
 from lockstep.aliases._linker import AliasLinker
-from lockstep.aliases._scorers import SCORERS, CosineScorer
+from lockstep.aliases._scorers import SCORERS, CosineScorer, choose_impostors, cohort_stats, snorm
+from lockstep.aliases._verifier import (
+    DEFAULT_PARAMS,
+    PairVerifier,
+    crossfit_matrix,
+    crossfit_verifiers,
+    load_verifier,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 CONDITIONS = ((1, 1500), (1, None), (2, None), (3, None), (5, None))  # (articles per alias, truncate)
+
+
+class MatrixScorer:
+    """Scores read from a precomputed square matrix, in the scorer interface (for ``cohort_stats``)."""
+
+    def __init__(self, m: np.ndarray):
+        self.m = m
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return self.m[i, j]
+
+    def block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return self.m[np.ix_(rows, cols)]
+
+
+def snormed(m: np.ndarray, i: np.ndarray, j: np.ndarray, n_impostors: int, seed: int) -> np.ndarray:
+    """S-normalised scores of pairs ``(i, j)`` from a score matrix, with the linker's impostor cohort."""
+    n = len(m)
+    impostors, cohort = choose_impostors(n, np.ones(n, dtype=bool), n_impostors, seed)
+    stats = cohort_stats({"v": MatrixScorer(m)}, impostors, cohort, np.arange(n))["v"]
+    return snorm(m[i, j], i, j, stats)
+
+
+def crossfit_models(
+    root: Path, cal_authors: list[str], n_folds: int, cache: Path | None
+) -> tuple[dict[str, int], dict[frozenset[int], PairVerifier]]:
+    """The cross-fitting verifiers, trained on the calibration authors' C50train (or read from ``cache``)."""
+    names = sorted(cal_authors)
+    fold_of = {a: k % n_folds for k, a in enumerate(names)}
+    keys = [frozenset((f, g)) for f in range(n_folds) for g in range(f, n_folds)]
+
+    def path(key: frozenset[int]) -> Path:
+        assert cache is not None
+        return cache / f"verifier_folds{n_folds}_{'_'.join(map(str, sorted(key)))}.json"
+
+    if cache is not None and all(path(k).is_file() for k in keys):
+        models = {k: load_verifier(path(k)) for k in keys}
+        if all(m.meta.get("params") == DEFAULT_PARAMS for m in models.values()):
+            return fold_of, models
+    docs = load_c50(root, "C50train", cal_authors)
+    texts = [t for a in sorted(docs) for t in docs[a]]
+    authors = [a for a in sorted(docs) for _ in docs[a]]
+    t0 = time.process_time()
+    fold_of2, models = crossfit_verifiers(texts, authors, n_folds=n_folds, **DEFAULT_PARAMS)
+    assert fold_of2 == fold_of
+    print(f"{len(models)} cross-fitting verifiers trained ({time.process_time() - t0:.0f} CPU s)", flush=True)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for k, m in models.items():
+            m.save(path(k))
+    return fold_of, models
+
+
+def _check_snorm_mirrors_the_linker(linker: AliasLinker, plain_linker: AliasLinker, ia, ib, seed: int) -> None:
+    """The shipped verifier's scores, S-normalised here, equal the linker's own (same cohort and formula)."""
+    shipped = load_verifier()
+    feats = plain_linker.features_
+    n = len(feats.texts)
+    m = shipped.block(shipped.profiles(feats.texts), np.arange(n), np.arange(n))
+    mine = snormed(m, ia, ib, linker.n_impostors, seed)
+    theirs = linker.pairs_["z_verifier"].to_numpy()
+    if not np.allclose(mine, theirs, atol=1e-5):
+        raise SystemExit("the verifier's S-norm here does not reproduce the linker's")
 
 
 def main() -> None:
@@ -44,9 +122,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=12345)
     ap.add_argument("--out", default=str(REPO / "src" / "lockstep" / "aliases" / "calibration.json"))
     ap.add_argument("--save-pairs", help="also write the scored calibration pairs to this Parquet file")
+    ap.add_argument("--folds", type=int, default=5, help="author folds of the verifier's cross-fitting")
+    ap.add_argument("--verifier-cache", help="folder keeping the cross-fitting verifiers between runs")
     args = ap.parse_args()
     root = Path(args.data)
     cal_authors, _ = c50_author_split(root)
+    fold_of, cf_models = crossfit_models(root, cal_authors, args.folds,
+                                         Path(args.verifier_cache) if args.verifier_cache else None)
     docs = load_c50(root, "C50train", cal_authors)
     frames = []
     for ci, (k, trunc) in enumerate(CONDITIONS):
@@ -71,6 +153,15 @@ def main() -> None:
             ib = pairs["name_b"].map(index).to_numpy()
             for view in ("char", "masked", "word"):
                 pairs[f"plain_{view}"] = CosineScorer(getattr(plain_linker.features_, view))(ia, ib)
+            # The verifier's scores, cross-fitted: each pair (and each name-impostor pair) scored
+            # by a verifier that saw neither author. The S-norm mirrors the linker's, with its cohort.
+            order = list(plain_linker.names_["name"])
+            author_of = dict(zip(names, truth))
+            m, _ = crossfit_matrix(plain_linker.features_.texts, [author_of[n] for n in order], fold_of, cf_models)
+            if not frames:
+                _check_snorm_mirrors_the_linker(linker, plain_linker, ia, ib, args.seed)
+            pairs["score_verifier"] = m[ia, ib]
+            pairs["z_verifier"] = pairs["plainz_verifier"] = snormed(m, ia, ib, linker.n_impostors, args.seed)
             frames.append(pairs)
         print(f"condition k={k} truncate={trunc}: {time.perf_counter() - t0:.0f} s", flush=True)
     data = pd.concat(frames, ignore_index=True)
@@ -104,6 +195,9 @@ def main() -> None:
         "n_pairs": len(y),
         "n_same_author_pairs": int(y.sum()),
         "seed": args.seed,
+        "verifier": f"cross-fitted: {args.folds} folds of the calibration authors; each pair scored by a verifier "
+                    f"trained (parameters {DEFAULT_PARAMS}) on the C50train articles of the authors outside "
+                    "both of its authors' folds",
         "script": "scripts/fit_alias_calibration.py",
         "meaning": "log LR of same vs different author = intercept + sum(coef * (x - mean) / scale)",
     })

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from lockstep.aliases import INSUFFICIENT, AliasLinker, NotFittedError, clean_text, link_aliases
+from lockstep.aliases import INSUFFICIENT, SCORERS, AliasLinker, NotFittedError, clean_text, link_aliases
 from lockstep.errors import LockstepError
 from tests.aliases.conftest import STYLES, TOPICS, make_posts
 
@@ -116,7 +116,7 @@ def test_the_same_input_and_seed_give_the_same_output():
 def test_the_scorer_parts_add_up_to_the_log_likelihood_ratio_with_length():
     names, texts, _ = scenario()
     pairs = AliasLinker(min_chars=500, topic="none").fit(names, texts).pairs_
-    parts = pairs[["part_char", "part_masked", "part_word", "part_delta", "part_compression"]].sum(axis=1)
+    parts = pairs[[f"part_{s}" for s in SCORERS]].sum(axis=1)
     # What remains is the intercept plus the text-length term: the same for equal lengths.
     rest = pairs["log_lr"] - parts
     assert rest.std() < 0.5

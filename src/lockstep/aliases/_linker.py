@@ -22,6 +22,7 @@ from lockstep.aliases._features import (
 )
 from lockstep.aliases._scorers import SCORERS, choose_impostors, cohort_stats, make_scorers, snorm
 from lockstep.aliases._topic import TOPIC_MODELS, resolve_topic, topic_similarity
+from lockstep.aliases._verifier import load_verifier
 from lockstep.errors import LockstepError
 
 INSUFFICIENT = "insufficient evidence"
@@ -90,6 +91,9 @@ class AliasLinker:
         Reuters C50, this lifts the character view alone from an AUC of 0.924 to 0.933).
     calibration : str or Path, optional
         A calibration JSON file; default the one shipped with lockstep.
+    verifier : str or Path, optional
+        A pair-verifier JSON file (``scripts/fit_alias_verifier.py``); default the one shipped with
+        lockstep. Its score is the ``verifier`` scorer.
     seed : int
         Seed of the impostor draw and the candidate search.
 
@@ -129,6 +133,7 @@ class AliasLinker:
         center_min_names: int = 30,
         max_df: float = 0.2,
         calibration: str | Path | None = None,
+        verifier: str | Path | None = None,
         seed: int = 0,
     ):
         self.min_chars = min_chars
@@ -145,11 +150,12 @@ class AliasLinker:
         self.center_min_names = center_min_names
         self.max_df = max_df
         self.calibration = calibration
+        self.verifier = verifier
         self.seed = seed
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters, as given."""
-        return {k: getattr(self, k) for k in (*_CONSTRAINTS, "topic", "calibration")}
+        return {k: getattr(self, k) for k in (*_CONSTRAINTS, "topic", "calibration", "verifier")}
 
     def _validate(self) -> None:
         for name, (typ, lo, hi) in _CONSTRAINTS.items():
@@ -209,7 +215,8 @@ class AliasLinker:
         # same condition as use_cohort plus center_min_names); each model reads the scores it was
         # fitted on (centred, or plain cosines).
         center = many
-        scorers = make_scorers(feats, compression_chars=self.compression_chars, center_rows=rows if center else None)
+        scorers = make_scorers(feats, compression_chars=self.compression_chars, center_rows=rows if center else None,
+                               verifier=load_verifier(self.verifier))
         # Compression costs a PPMd run per pair; past compression_max_names it is skipped and its
         # normalised score set to 0 (typical), which the calibration reads as no evidence either way.
         self.compression_used_ = n_ok <= self.compression_max_names or not use_cohort

@@ -8,7 +8,9 @@ Each scorer maps a pair of names to a similarity (higher = more alike):
 - ``delta``: Cosine Delta (Smith & Aldridge 2011), the cosine of the z-scored function-word
   frequencies — the robust variant of Burrows' Delta;
 - ``compression``: 1 − normalised compression distance under PPMd (order 5), which picks up any
-  repeated sequence, spelling and formatting habit without choosing features.
+  repeated sequence, spelling and formatting habit without choosing features;
+- ``verifier``: a learned pair verifier (:mod:`lockstep.aliases._verifier`), a weighted distance
+  between the two names' n-gram frequency profiles, trained on other authors' articles.
 
 Raw similarities are not comparable across names: a long, plain text is close to everything. The
 cohort normalisation (S-norm, as in speaker verification and the impostors method of authorship
@@ -23,9 +25,10 @@ from collections.abc import Callable
 import numpy as np
 
 from lockstep.aliases._features import StyleFeatures
+from lockstep.aliases._verifier import PairVerifier, VerifierScorer, load_verifier
 
 #: Scorer names in the order of the calibration features.
-SCORERS: tuple[str, ...] = ("char", "masked", "word", "delta", "compression")
+SCORERS: tuple[str, ...] = ("char", "masked", "word", "delta", "compression", "verifier")
 
 #: Impostors used for the cohort statistics of the compression scorer.
 COMPRESSION_COHORT = 10
@@ -140,13 +143,15 @@ class CompressionScorer:
 
 
 def make_scorers(
-    feats: StyleFeatures, *, compression_chars: int = 6000, center_rows: np.ndarray | None = None
+    feats: StyleFeatures, *, compression_chars: int = 6000, center_rows: np.ndarray | None = None,
+    verifier: PairVerifier | None = None,
 ) -> dict[str, Callable]:
     """The scorers ``f(i, j) -> similarities`` over one set of features.
 
     With ``center_rows`` (the scored names, when there are enough of them for a cohort), the
     three cosine scorers are centred on the mean of those names; with a handful of names the mean
     is mostly the names themselves (two centred names are always opposite), so it is not used.
+    ``verifier`` defaults to the shipped one.
     """
     return {
         "char": CosineScorer(feats.char, center_rows),
@@ -154,6 +159,7 @@ def make_scorers(
         "word": CosineScorer(feats.word, center_rows),
         "delta": DeltaScorer(feats.function_words_z),
         "compression": CompressionScorer(feats.texts, max_chars=compression_chars),
+        "verifier": VerifierScorer(verifier if verifier is not None else load_verifier(), feats.texts),
     }
 
 
