@@ -18,7 +18,8 @@ By default the verifier is scored on authors it never saw: the calibration autho
 C50train articles, with the fold's other names as the cohort. ``--no-folds`` trains on all 25
 and scores their C50test pairs with the linker's 30-name cohort: that flatters it (0.938 → 0.959
 against 0.936 → 0.941 on unseen authors), as it then recognises the authors themselves. Results
-and the verdict (not kept) in docs/aliases.md, "Third round on the two unmet targets".
+in docs/aliases.md, "Third round on the two unmet targets"; the difference-only variant (3,000
+n-grams per view, C = 0.001) now ships (``lockstep.aliases._verifier``, ``scripts/fit_alias_verifier.py``).
 
     nice -n 19 .venv/bin/python bench/aliases_verifier_learned.py [--top 1000] [--c 0.1] [--neg 2]
 """
