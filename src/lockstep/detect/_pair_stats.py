@@ -241,25 +241,18 @@ def _band_pairs_in_slots(obj: np.ndarray, t: np.ndarray, acc: np.ndarray, pid: n
 def _object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """Per object (actions sorted by object and time): how many pairs of its actions, of any
     accounts, fall at most ``w_us`` apart. Two pointers: linear in the actions."""
-    n = obj.size
-    n_obj = 0
-    for i in range(n):
-        if i == 0 or obj[i] != obj[i - 1]:
-            n_obj += 1
-    objects = np.empty(n_obj, np.int64)
-    counts = np.zeros(n_obj, np.int64)
-    g = -1
-    j = 0
-    for i in range(n):
-        if i == 0 or obj[i] != obj[i - 1]:
-            g += 1
-            objects[g] = obj[i]
-        if j <= i:
-            j = i + 1
-        while j < n and obj[j] == obj[i] and t[j] - t[i] <= w_us:
-            j += 1
-        counts[g] += j - i - 1
-    return objects, counts
+    starts = _run_starts(obj, 0)
+    counts = np.zeros(starts.size - 1, np.int64)
+    for g in range(starts.size - 1):
+        end = starts[g + 1]
+        j = starts[g]
+        for i in range(starts[g], end):
+            if j <= i:
+                j = i + 1
+            while j < end and t[j] - t[i] <= w_us:
+                j += 1
+            counts[g] += j - i - 1
+    return obj[starts[:-1]], counts
 
 
 def object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.ndarray, np.ndarray]:
@@ -272,28 +265,18 @@ def object_window_pairs(obj: np.ndarray, t: np.ndarray, w_us: int) -> tuple[np.n
 def _share_times(obj: np.ndarray, t: np.ndarray, share: float) -> np.ndarray:  # pragma: no cover - compiled
     """Per object (actions sorted by object and time): the time from its first action to its
     action at ``share`` of them (rank ``max(2, ceil(n * share))``)."""
-    n = obj.size
-    n_obj = 0
-    for i in range(n):
-        if i == 0 or obj[i] != obj[i - 1]:
-            n_obj += 1
-    out = np.empty(n_obj, np.int64)
-    g = 0
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or obj[i] != obj[i - 1]:
-            k = max(2, int(np.ceil((i - start) * share)))
-            out[g] = t[start + min(k, i - start) - 1] - t[start]
-            g += 1
-            start = i
+    starts = _run_starts(obj, 0)
+    out = np.empty(starts.size - 1, np.int64)
+    for g in range(starts.size - 1):
+        start, n = starts[g], starts[g + 1] - starts[g]
+        k = max(2, int(np.ceil(n * share)))
+        out[g] = t[start + min(k, n) - 1] - t[start]
     return out
 
 
 def share_times(obj: np.ndarray, t: np.ndarray, share: float) -> np.ndarray:
     """Per object of the actions (sorted by object and time), how long it took to reach ``share``
     of its actions (at least two): what ``auto_window`` takes a quantile of."""
-    if obj.size == 0:
-        return np.zeros(0, np.int64)
     return _share_times(obj, t, float(share))
 
 

@@ -193,6 +193,10 @@ WHERE acc_x <> acc_y AND abs(t_y - t_x) <= {w_us}""",
     )
 
 
+#: The columns of ``{p}_pairs``, in the band join's order.
+_PAIRS_COLUMNS = ("acc_a", "acc_b", "pid_a", "pid_b", "t_a", "t_b", "obj")
+
+
 def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int, cols: dict[str, np.ndarray]) -> None:
     """``{p}_pairs`` with only the co-actions of account pairs that have ``min_count`` or more
     (:func:`~lockstep.detect._pair_stats.frequent_band_pairs`), formed in this process.
@@ -214,15 +218,14 @@ def _frequent_pairs_local(det: Detector, ctx: Any, p: str, w_us: int, cols: dict
             f"{det.signal}: set aside: {n_all} in-window pairs, more than max_pairs_per_object ({cap}) of them "
             f"between accounts with at least {det.min_count}; raise it to include them"
         )
-        pairs = {name: np.zeros(0, np.int64) for name in ("acc_a", "acc_b", "pid_a", "pid_b", "t_a", "t_b", "obj")}
+        pairs = {name: np.zeros(0, np.int64) for name in _PAIRS_COLUMNS}
     elif cap is not None and n_all > cap:
         n = int(pairs["obj"].size)
         det.notes_.append(
             f"{det.signal}: {n_all} in-window pairs; the {n} between accounts with at least {det.min_count} "
             "were formed, the others cannot make an edge"
         )
-    e.register_arrow(f"{p}_pairs", pa.table(
-        {name: pairs[name] for name in ("acc_a", "acc_b", "pid_a", "pid_b", "t_a", "t_b", "obj")}))
+    e.register_arrow(f"{p}_pairs", pa.table({name: pairs[name] for name in _PAIRS_COLUMNS}))
 
 
 def _finish(det: Detector, ctx: Any, p: str, window_s: float, w_us: int, cand: pa.Table) -> Detector:
@@ -377,6 +380,10 @@ def _account_names(ctx: Any, acc_a: pa.ChunkedArray, acc_b: pa.ChunkedArray) -> 
         return {k: f.result() for k, f in futures.items()}
 
 
+#: What :func:`_heavy_objects` returns: the objects set aside and their in-window pairs.
+_HEAVY_SCHEMA = pa.schema([("object", pa.string()), ("n_band_pairs", pa.int64())])
+
+
 def _heavy_objects(e: Any, p: str, w_us: int, max_pairs: int) -> pa.Table:
     """Objects of ``{p}_act0`` with more than ``max_pairs`` in-window pairs, into ``{p}_heavy``.
 
@@ -392,7 +399,7 @@ SELECT c.obj FROM c LEFT JOIN c AS d ON d.obj = c.obj AND d.bucket = c.bucket + 
 GROUP BY c.obj HAVING sum(c.n * (c.n - 1) / 2 + c.n * coalesce(d.n, 0)) > {max_pairs}""",
     )
     if e.count(f"{p}_heavy_ub") == 0:
-        return pa.table({"object": pa.array([], pa.string()), "n_band_pairs": pa.array([], pa.int64())})
+        return _HEAVY_SCHEMA.empty_table()
     # For every action, how many later actions of the same object fall inside the window (a RANGE
     # frame over the sorted times).
     e.create_table(
@@ -420,7 +427,7 @@ def _heavy_objects_local(e: Any, p: str, cols: dict[str, np.ndarray], w_us: int,
     objects, n_pairs = object_window_pairs(cols["obj"], cols["t"], w_us)
     heavy = n_pairs > max_pairs
     if not heavy.any():
-        return pa.table({"object": pa.array([], pa.string()), "n_band_pairs": pa.array([], pa.int64())}), cols
+        return _HEAVY_SCHEMA.empty_table(), cols
     e.register_arrow(f"{p}_heavy", pa.table({"obj": objects[heavy], "n_band_pairs": n_pairs[heavy]}))
     keep = ~np.isin(cols["obj"], objects[heavy])
     table = e.fetch_arrow(
