@@ -20,6 +20,7 @@ from lockstep.aliases._verifier import (
     load_verifier,
     ngram_positions,
     prepare,
+    training_pairs,
 )
 from tests.aliases.conftest import STYLES, TOPICS, make_posts
 
@@ -105,6 +106,22 @@ def test_fitting_and_scoring_are_deterministic():
     assert a.to_dict() == b.to_dict()
     i, j = np.triu_indices(len(texts), 1)
     assert np.array_equal(a.score(a.profiles(texts), i, j), b.score(b.profiles(texts), i, j))
+
+
+def test_hard_negatives_come_from_the_most_alike_different_author_pairs():
+    authors = np.repeat(np.array(list("abcdefgh")), 10)
+    sim = np.random.default_rng(0).random((len(authors), len(authors)))
+    plain = training_pairs(authors, max_pos=100, neg=2.0, seed=1)
+    # No hard share: the sample of earlier versions, pair for pair (the shipped verifier refits byte for byte).
+    assert all(np.array_equal(x, y) for x, y in zip(plain, training_pairs(authors, max_pos=100, neg=2.0, seed=1,
+                                                                           similarity=sim)))
+    i, j, y = training_pairs(authors, max_pos=100, neg=2.0, seed=1, hard=0.5, similarity=sim)
+    assert y.sum() == 100 and (~y).sum() == 200 and len(set(zip(i, j))) == 300
+    ii, jj = np.triu_indices(len(authors), 1)
+    different = authors[ii] != authors[jj]
+    cut = np.quantile(sim[ii[different], jj[different]], 0.9)
+    # Half the negatives from the top tenth, the other half at random (about a tenth of those too).
+    assert 100 <= (sim[i[~y], j[~y]] >= cut).sum() <= 130
 
 
 def test_frequencies_are_relative_to_all_the_texts_ngrams():

@@ -390,8 +390,16 @@ def pair_features(prof: dict[str, sp.csr_matrix], i: np.ndarray, j: np.ndarray, 
     return np.vstack(parts) if parts else np.zeros((0, 0), np.float32)
 
 
-def training_pairs(authors: Sequence[str], *, max_pos: int, neg: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A seeded sample of same-author pairs (at most ``max_pos``) and ``neg`` times as many others."""
+def training_pairs(
+    authors: Sequence[str], *, max_pos: int, neg: float, seed: int, hard: float = 0.0,
+    similarity: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A seeded sample of same-author pairs (at most ``max_pos``) and ``neg`` times as many others.
+
+    With ``hard`` > 0 that share of the different-author pairs is drawn from the tenth most alike
+    (by ``similarity``, an ``n × n`` matrix), the rest at random: pairs that a topic-blind reading
+    would take for one author.
+    """
     a = np.asarray(authors)
     ii, jj = np.triu_indices(len(a), 1)
     same = a[ii] == a[jj]
@@ -399,7 +407,16 @@ def training_pairs(authors: Sequence[str], *, max_pos: int, neg: float, seed: in
     pos_all = np.flatnonzero(same)
     neg_all = np.flatnonzero(~same)
     pos = np.sort(rng.choice(pos_all, size=min(len(pos_all), max_pos), replace=False))
-    negs = np.sort(rng.choice(neg_all, size=min(len(neg_all), round(neg * len(pos))), replace=False))
+    n_neg = min(len(neg_all), round(neg * len(pos)))
+    n_hard = round(hard * n_neg) if similarity is not None else 0
+    chosen = []
+    if n_hard:
+        s = similarity[ii[neg_all], jj[neg_all]]
+        top = neg_all[s >= np.quantile(s, 0.9)]
+        chosen.append(rng.choice(top, size=min(len(top), n_hard), replace=False))
+    rest = np.setdiff1d(neg_all, chosen[0]) if chosen else neg_all
+    chosen.append(rng.choice(rest, size=n_neg - sum(len(c) for c in chosen), replace=False))
+    negs = np.sort(np.concatenate(chosen))
     sel = np.concatenate([pos, negs])
     return ii[sel], jj[sel], same[sel]
 
@@ -407,6 +424,7 @@ def training_pairs(authors: Sequence[str], *, max_pos: int, neg: float, seed: in
 def fit_verifier(
     texts: Sequence[str], authors: Sequence[str], *, top: int = DEFAULT_PARAMS["top"], c: float = DEFAULT_PARAMS["c"],
     max_pos: int = DEFAULT_PARAMS["max_pos"], neg: float = DEFAULT_PARAMS["neg"], seed: int = DEFAULT_PARAMS["seed"],
+    hard: float = 0.0,
 ) -> PairVerifier:
     """Fit a verifier on articles with known authors (a balanced logistic regression on pairs).
 
@@ -422,6 +440,9 @@ def fit_verifier(
         Same-author training pairs (a seeded sample) and how many times as many different-author pairs.
     seed : int
         Seed of the pair sample.
+    hard : float
+        Share of the different-author pairs drawn from the tenth most alike in word-view cosine
+        (see :func:`training_pairs`); 0: all at random.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -429,7 +450,14 @@ def fit_verifier(
     ngrams = {v: top_ngrams(v, texts, top) for v in VIEWS}
     proto = PairVerifier(ngrams=ngrams, weights={}, cosine_weights={}, intercept=0.0)
     prof = proto.profiles(texts)
-    i, j, y = training_pairs(authors, max_pos=max_pos, neg=neg, seed=seed)
+    similarity = None
+    if hard:
+        # Word-view cosine: shared vocabulary, i.e. topic as much as style.
+        w = prof["word"].astype(np.float64)
+        norm = np.sqrt(np.asarray(w.multiply(w).sum(axis=1)).ravel())
+        w = sp.diags(1.0 / np.maximum(norm, 1e-12)) @ w
+        similarity = (w @ w.T).toarray()
+    i, j, y = training_pairs(authors, max_pos=max_pos, neg=neg, seed=seed, hard=hard, similarity=similarity)
     x = pair_features(prof, i, j)
     mean = x.mean(axis=0, dtype=np.float64)
     sd = x.std(axis=0, dtype=np.float64) + 1e-6
@@ -449,7 +477,8 @@ def fit_verifier(
     return PairVerifier(
         ngrams=ngrams, weights=weights, cosine_weights=cos_w, intercept=intercept,
         trained_on=tuple(sorted(set(authors))),
-        meta={"params": {"top": top, "c": c, "max_pos": max_pos, "neg": neg, "seed": seed},
+        meta={"params": {"top": top, "c": c, "max_pos": max_pos, "neg": neg, "seed": seed,
+                         **({"hard": hard} if hard else {})},
               "n_training_pairs": len(y), "n_same_author_pairs": int(y.sum())},
     )
 
