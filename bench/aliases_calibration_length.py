@@ -13,7 +13,9 @@ the calibration authors dealt into five folds:
 - ``temperature``: the shipped model's log LR then rescaled by a length-dependent factor,
   ``log LR' = a + (b0 + b1 · L) · log LR + c · L`` (L = log10 length; a second balanced logistic
   regression on the held-out log LR, four numbers; each scorer's part scales by the same factor);
-- ``interactions``: every z-score also multiplied by L (one slope per scorer and length).
+- ``interactions``: every z-score also multiplied by L (one slope per scorer and length);
+- ``unbalanced``: the shipped form fitted without class weights (the logit of P(same) at the
+  training pairs' base rate, minus their prior odds).
 
 Every pair is predicted by a model fitted without both its authors' folds (15 fits for 5 folds).
 
@@ -63,7 +65,7 @@ def main() -> None:
     x_int = np.column_stack([x_main, d[z].to_numpy() * length[:, None]])
     feats_int = (*z, "log10_min_chars", *(f"{c}*L" for c in z))
 
-    pred = {k: np.full(len(d), np.nan) for k in ("shipped", "temperature", "interactions")}
+    pred = {k: np.full(len(d), np.nan) for k in ("shipped", "temperature", "interactions", "unbalanced")}
     main_feats = (*z, "log10_min_chars")
     for f in range(args.folds):
         for g in range(f, args.folds):
@@ -74,6 +76,9 @@ def main() -> None:
             pred["shipped"][test] = main.log_lr(x_main[test])
             inter = fit_calibration("i", x_int[train], y[train], feats_int, monotone=tuple(z))
             pred["interactions"][test] = inter.log_lr(x_int[test])
+            # Unweighted classes: the logit of P(same) at the training pairs' base rate, minus its prior odds.
+            unb = fit_calibration("u", x_main[train], y[train], main_feats, monotone=tuple(z), balanced=False)
+            pred["unbalanced"][test] = unb.log_lr(x_main[test]) - np.log(y[train].mean() / (1 - y[train].mean()))
             # The length-dependent temperature, fitted on the main model's log LR of its own
             # training pairs (seven coefficients on ~10^5 pairs: in-sample is out-of-sample here).
             ll = main.log_lr(x_main[train])

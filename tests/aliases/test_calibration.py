@@ -41,3 +41,21 @@ def test_the_prior_moves_the_probability_as_bayes_says():
     llr = cal.log_lr(x)[0]
     p = cal.probability(x, 0.2)[0]
     assert np.log(p / (1 - p)) == pytest.approx(llr + np.log(0.2 / 0.8))
+
+
+def test_balanced_fit_gives_a_likelihood_ratio_and_unbalanced_fit_the_base_rate():
+    from lockstep.aliases._calibration import fit_calibration
+
+    rng = np.random.default_rng(0)
+    y = rng.random(5000) < 0.02
+    x = (rng.normal(size=5000) + 2.0 * y)[:, None]
+    balanced = fit_calibration("b", x, y, ("z_char",))
+    plain = fit_calibration("u", x, y, ("z_char",), balanced=False)
+    # Unweighted, the model's probabilities average to the observed rate; balanced, the two classes'
+    # averages do to a half (each class weighs the same).
+    assert abs(plain.probability(x, 0.5).mean() - y.mean()) < 0.005
+    p = balanced.probability(x, 0.5)
+    assert abs((p[y].mean() + p[~y].mean()) / 2 - 0.5) < 0.01
+    # Both read as likelihood ratios once the training odds are removed from the unweighted one.
+    odds = np.log(y.mean() / (1 - y.mean()))
+    assert np.corrcoef(balanced.log_lr(x), plain.log_lr(x) - odds)[0, 1] > 0.999

@@ -83,7 +83,8 @@ def posterior(log_lr: np.ndarray, prior: float) -> np.ndarray:
 
 
 def fit_calibration(
-    name: str, x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, monotone: tuple[str, ...] = ()
+    name: str, x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, monotone: tuple[str, ...] = (),
+    balanced: bool = True,
 ) -> Calibration:
     """Fit a balanced logistic calibration (used by the fitting script and the tests).
 
@@ -101,7 +102,7 @@ def fit_calibration(
     z = (x - mean) / scale
     active = list(range(len(features)))
     while True:
-        lr = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+        lr = LogisticRegression(C=1.0, class_weight="balanced" if balanced else None, max_iter=1000)
         lr.fit(z[:, active], y)
         coef = np.zeros(len(features))
         coef[active] = lr.coef_[0]
