@@ -86,11 +86,14 @@ def fit_calibration(
     name: str, x: np.ndarray, y: np.ndarray, features: tuple[str, ...], *, monotone: tuple[str, ...] = (),
     balanced: bool = True,
 ) -> Calibration:
-    """Fit a balanced logistic calibration (used by the fitting script and the tests).
+    """Fit a logistic calibration, balanced by default (used by the fitting script and the tests).
 
     Features named in ``monotone`` are constrained to a coefficient ≥ 0 (a higher similarity must
     never lower the probability): any that comes out negative is dropped (coefficient 0) and the
-    model refitted, until none is negative.
+    model refitted, until none is negative. With ``balanced=False`` the classes are not weighted
+    (the shipped models are balanced; ``bench/aliases_calibration_length.py`` compares the two): the
+    intercept then carries the training pairs' prior odds, which a caller must remove to read a
+    likelihood ratio.
     """
     from sklearn.linear_model import LogisticRegression
 
