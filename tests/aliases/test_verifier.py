@@ -184,3 +184,19 @@ def test_cross_fitting_never_scores_a_pair_with_a_verifier_that_saw_either_autho
     a, b = 0, n - 1
     m = models[keys[used[a, b]]]
     assert scores[a, b] == pytest.approx(m.score(m.profiles([texts[a], texts[b]]), [0], [1])[0], abs=1e-5)
+
+
+def test_the_linker_hands_the_verifier_its_masked_texts_and_the_scores_do_not_change():
+    from lockstep.aliases._features import build_features
+    from lockstep.aliases._verifier import VerifierScorer
+
+    texts, _, _ = fixture_texts(n_per=1)
+    feats = build_features(texts)
+    assert len(feats.masked_texts) == len(texts)
+    shipped = load_verifier()
+    i, j = np.triu_indices(len(texts), 1)
+    shared = VerifierScorer(shipped, feats.texts, feats.masked_texts)(i, j)
+    assert np.array_equal(shared, VerifierScorer(shipped, feats.texts)(i, j))
+    assert np.array_equal(shared, shipped.score(shipped.profiles(texts), i, j))
+    with pytest.raises(ValueError, match="one text per text"):
+        shipped.profiles(feats.texts, cleaned=True, masked=feats.masked_texts[:-1])

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -212,6 +212,9 @@ class StyleFeatures:
         Habit rates per 1,000 characters, raw and z-scored across names.
     n_chars : numpy.ndarray
         Length of each cleaned text.
+    masked_texts : list of str
+        Each cleaned text with topic masked (:func:`mask_topic`), kept so that the verifier does
+        not mask every text again.
     """
 
     texts: list[str]
@@ -225,6 +228,7 @@ class StyleFeatures:
     habits: np.ndarray
     habits_z: np.ndarray
     n_chars: np.ndarray
+    masked_texts: list[str] = field(default_factory=list)
 
 
 def build_features(texts: Sequence[str], *, max_features: int = 100_000, max_df: float = 1.0) -> StyleFeatures:
@@ -282,6 +286,7 @@ def build_features(texts: Sequence[str], *, max_features: int = 100_000, max_df:
         habits=hb,
         habits_z=_zscore(hb) if len(cleaned) else hb,
         n_chars=np.array([len(t) for t in cleaned], dtype=np.int64),
+        masked_texts=masked,
     )
 
 

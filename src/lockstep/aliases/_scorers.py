@@ -159,7 +159,8 @@ def make_scorers(
         "word": CosineScorer(feats.word, center_rows),
         "delta": DeltaScorer(feats.function_words_z),
         "compression": CompressionScorer(feats.texts, max_chars=compression_chars),
-        "verifier": VerifierScorer(verifier if verifier is not None else load_verifier(), feats.texts),
+        "verifier": VerifierScorer(verifier if verifier is not None else load_verifier(), feats.texts,
+                                   feats.masked_texts or None),
     }
 
 

@@ -224,12 +224,23 @@ class PairVerifier:
     meta: dict[str, Any] = field(default_factory=dict)
     _counters: dict[str, _Counter] = field(default_factory=dict, compare=False, repr=False)
 
-    def profiles(self, texts: Sequence[str], *, cleaned: bool = False) -> dict[str, sp.csr_matrix]:
-        """Each text's profile rows in each view (``cleaned``: the texts are already :func:`clean_text`'s output)."""
+    def profiles(
+        self, texts: Sequence[str], *, cleaned: bool = False, masked: Sequence[str] | None = None,
+    ) -> dict[str, sp.csr_matrix]:
+        """Each text's profile rows in each view.
+
+        ``cleaned``: the texts are already :func:`clean_text`'s output; ``masked``: and these are
+        their :func:`mask_topic` versions (not masked again).
+        """
         base = list(texts) if cleaned else [clean_text(t) for t in texts]
+        if masked is not None and len(masked) != len(base):
+            raise ValueError("masked must hold one text per text")
         out = {}
         for v in VIEWS:
-            prepared = [mask_topic(t) for t in base] if v == "masked" else base
+            if v == "masked":
+                prepared = list(masked) if masked is not None else [mask_topic(t) for t in base]
+            else:
+                prepared = base
             out[v] = profile_rows(v, self.ngrams[v], prepared, counter=self._counter(v), prepared=True)
         return out
 
@@ -348,11 +359,11 @@ def _shipped() -> PairVerifier:
 class VerifierScorer:
     """The verifier as a linker scorer: ``f(i, j)`` and ``block(rows, cols)`` over a set of texts."""
 
-    def __init__(self, verifier: PairVerifier, texts: Sequence[str]):
-        """``texts``: one cleaned text per name (:attr:`StyleFeatures.texts`)."""
+    def __init__(self, verifier: PairVerifier, texts: Sequence[str], masked: Sequence[str] | None = None):
+        """``texts``: one cleaned text per name (:attr:`StyleFeatures.texts`); ``masked``: their masked versions."""
         self.verifier = verifier
-        # The linker's texts are already cleaned.
-        self.prof = verifier.profiles(texts, cleaned=True)
+        # The linker's texts are already cleaned (and masked, for the masked view).
+        self.prof = verifier.profiles(texts, cleaned=True, masked=masked)
 
     def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return self.verifier.score(self.prof, i, j)
