@@ -60,6 +60,16 @@ REPO = Path(__file__).resolve().parents[1]
 SPLITS = {"main": 35, "second": 30}
 
 
+def floats(arg: str) -> list[float]:
+    """A comma-separated command-line list of numbers."""
+    return [float(x) for x in arg.split(",") if x]
+
+
+def ints(arg: str) -> list[int]:
+    """A comma-separated command-line list of whole numbers."""
+    return [int(x) for x in arg.split(",") if x]
+
+
 def acc(scores: np.ndarray, classes: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(classes[scores.argmax(1)] == y))
 
@@ -484,15 +494,13 @@ def main() -> None:
     ap.add_argument("--splits", default="main,second")
     ap.add_argument("--cache-dir", default="/tmp")
     ap.add_argument("--n-skewed", type=int, default=20)
-    ap.add_argument("--gammas", type=lambda v: [float(x) for x in v.split(",") if x], default=[0.5, 1.0])
-    ap.add_argument("--thresholds", type=lambda v: [float(x) for x in v.split(",") if x], default=[0.0])
-    ap.add_argument("--one-author", type=lambda v: [int(x) for x in v.split(",") if x], default=[3, 5])
-    ap.add_argument("--min-df", type=lambda v: [int(x) for x in v.split(",") if x], default=[])
-    ap.add_argument("--powers", type=lambda v: [float(x) for x in v.split(",") if x], default=[0.3, 0.7])
-    ap.add_argument("--ks", type=lambda v: [int(x) for x in v.split(",") if x], default=[5, 20, 50, 100])
-    ap.add_argument(
-        "--mus", type=lambda v: [float(x) for x in v.split(",") if x], default=[30.0, 300.0, 3000.0]
-    )
+    ap.add_argument("--gammas", type=floats, default=[0.5, 1.0])
+    ap.add_argument("--thresholds", type=floats, default=[0.0])
+    ap.add_argument("--one-author", type=ints, default=[3, 5])
+    ap.add_argument("--min-df", type=ints, default=[])
+    ap.add_argument("--powers", type=floats, default=[0.3, 0.7])
+    ap.add_argument("--ks", type=ints, default=[5, 20, 50, 100])
+    ap.add_argument("--mus", type=floats, default=[30.0, 300.0, 3000.0])
     args = ap.parse_args()
     root = Path(args.data)
     for name in args.splits.split(","):

@@ -63,7 +63,7 @@ from lockstep.aliases._evaluation import ATTRIBUTION_VIEWS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from aliases_attribution_round3 import zs
-from aliases_attribution_round4 import SPLITS, Split, acc, kernel_features, shipped_rows
+from aliases_attribution_round4 import SPLITS, Split, acc, floats, kernel_features, shipped_rows
 
 REPO = Path(__file__).resolve().parents[1]
 WEIGHTS = (0.25, 0.5, 1.0)
@@ -452,11 +452,11 @@ def main() -> None:
     ap.add_argument("--splits", default="main,second")
     ap.add_argument("--cache-dir", default="/tmp/r5cache")
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--l2", type=lambda v: [float(x) for x in v.split(",") if x], default=[1e-3, 1e-2])
-    ap.add_argument("--dense-c", type=lambda v: [float(x) for x in v.split(",") if x], default=[0.01, 0.1, 1.0])
-    ap.add_argument("--gammas", type=lambda v: [float(x) for x in v.split(",") if x], default=[1.0, 3.0, 10.0])
-    ap.add_argument("--lambdas", type=lambda v: [float(x) for x in v.split(",") if x], default=[0.25, 0.5, 1.0, 2.0])
-    ap.add_argument("--extra-weights", type=lambda v: [float(x) for x in v.split(",") if x], default=[])
+    ap.add_argument("--l2", type=floats, default=[1e-3, 1e-2])
+    ap.add_argument("--dense-c", type=floats, default=[0.01, 0.1, 1.0])
+    ap.add_argument("--gammas", type=floats, default=[1.0, 3.0, 10.0])
+    ap.add_argument("--lambdas", type=floats, default=[0.25, 0.5, 1.0, 2.0])
+    ap.add_argument("--extra-weights", type=floats, default=[])
     args = ap.parse_args()
     Path(args.cache_dir).mkdir(parents=True, exist_ok=True)
     root = Path(args.data)

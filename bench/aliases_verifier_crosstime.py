@@ -23,16 +23,19 @@ model's coefficient, so no weight is chosen on these pairs). The evaluation auth
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from lockstep.aliases import AliasLinker
 from lockstep.aliases._calibration import load_calibration
-from lockstep.aliases._evaluation import alias_trials, c50_author_split, load_c50, pair_truth
+from lockstep.aliases._evaluation import c50_author_split, load_c50
 from lockstep.aliases._verifier import DEFAULT_PARAMS, fit_verifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from aliases_verifier_learned import dev_trials  # the dev protocol's trials
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -55,22 +58,8 @@ def main() -> None:
     kv = model.features.index("z_verifier")
     coef_v, mean_v, scale_v = model.coef[kv], model.mean[kv], model.scale[kv]
 
-    trials = []
     t0 = time.process_time()
-    for names, texts, truth in alias_trials(test, 1, args.trials, args.dev_seed):
-        linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=0).fit(names, texts)
-        p = linker.pairs_
-        order = list(linker.names_["name"])
-        index = {n: r for r, n in enumerate(order)}
-        text_of = dict(zip(names, texts))
-        trials.append(dict(
-            texts=[text_of[n][0] for n in order],
-            i=p["name_a"].map(index).to_numpy(), j=p["name_b"].map(index).to_numpy(),
-            y=pair_truth(p, dict(zip(names, truth))),
-            log_lr=p["log_lr"].to_numpy(),
-            no_verifier=(p["log_lr"] - p["part_verifier"]).to_numpy(),
-            fold=np.array([fold_of[n.split("#")[0]] for n in order]),
-        ))
+    trials = dev_trials(test, fold_of, args.trials, args.dev_seed)
     print(f"dev trials: {len(trials)} ({time.process_time() - t0:.0f} CPU s)", flush=True)
 
     for variant in args.variants.split(","):
@@ -98,7 +87,7 @@ def main() -> None:
                     s = m[i, j]
                     got["y"].append(t["y"][keep])
                     got["log_lr"].append(t["log_lr"][keep])
-                    got["no_verifier"].append(t["no_verifier"][keep])
+                    got["no_verifier"].append((t["log_lr"] - t["part_verifier"])[keep])
                     got["raw"].append(s)
                     got["z"].append(0.5 * ((s - mu[i]) / sd[i] + (s - mu[j]) / sd[j]))
                 print(f"  {variant} max_pos {max_pos} hard {hard} fold {f}: {len(texts)} articles, "

@@ -101,6 +101,32 @@ def pair_features(vec: dict[str, np.ndarray], i: np.ndarray, j: np.ndarray, bloc
     return np.hstack(parts).astype(np.float32, copy=False)
 
 
+def dev_trials(docs: dict[str, list[str]], fold_of: dict[str, int], n_trials: int, seed: int) -> list[dict]:
+    """The dev protocol's trials: each author's articles split into two one-article aliases.
+
+    Per trial, the shipped linker's pairs (row indices ``i``, ``j`` into ``texts``, truth ``y``,
+    ``log_lr`` and the verifier's part of it, ``part_verifier``), each alias's article and its
+    author's fold.
+    """
+    trials = []
+    for names, texts, truth in alias_trials(docs, 1, n_trials, seed):
+        linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=0).fit(names, texts)
+        p = linker.pairs_
+        order = list(linker.names_["name"])
+        index = {n: r for r, n in enumerate(order)}
+        text_of = dict(zip(names, texts))
+        trials.append(dict(
+            texts=[text_of[n][0] for n in order],
+            i=p["name_a"].map(index).to_numpy(),
+            j=p["name_b"].map(index).to_numpy(),
+            y=pair_truth(p, dict(zip(names, truth))),
+            log_lr=p["log_lr"].to_numpy(),
+            part_verifier=p["part_verifier"].to_numpy(),
+            fold=np.array([fold_of[n.split("#")[0]] for n in order]),
+        ))
+    return trials
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(REPO.parent / "shared" / "data" / "reuter_c50"))
@@ -133,25 +159,8 @@ def main() -> None:
     fa = np.array([fold_of[a] for a in ta])
 
     # Dev trials: shipped linker scores and, per trial, the articles of the 50 aliases.
-    docs = load_c50(root, "C50test", cal)
-    trials = []
     t0 = time.process_time()
-    for names, texts, truth in alias_trials(docs, 1, args.trials, args.dev_seed):
-        linker = AliasLinker(min_chars=0, topic="none", n_evidence=0, seed=0).fit(names, texts)
-        p = linker.pairs_
-        order = list(linker.names_["name"])
-        index = {n: r for r, n in enumerate(order)}
-        text_of = dict(zip(names, texts))
-        trials.append(
-            dict(
-                texts=[text_of[n][0] for n in order],
-                i=p["name_a"].map(index).to_numpy(),
-                j=p["name_b"].map(index).to_numpy(),
-                y=pair_truth(p, dict(zip(names, truth))),
-                log_lr=p["log_lr"].to_numpy(),
-                fold=np.array([fold_of[n.split("#")[0]] for n in order]),
-            )
-        )
+    trials = dev_trials(load_c50(root, "C50test", cal), fold_of, args.trials, args.dev_seed)
     print(f"dev trials ({time.process_time() - t0:.0f} cpu s)", flush=True)
 
     def z(v):
